@@ -7,3 +7,5 @@ grant select, insert on registry_change, audit_log to tepat_app;
 grant select, insert, update on import_file to tepat_app;
 grant select, insert on import_reject to tepat_app;
 grant usage, select on all sequences in schema public to tepat_app;
+grant select, update on account to tepat_app;
+grant select, insert, update on session to tepat_app;

@@ -62,8 +62,8 @@ export interface FamilyTable {
   version: Generated<number>;
   sourceFileId: number | null;
   sourceRow: number | null;
-  createdAt: Generated<Timestamp>;
-  updatedAt: Generated<Timestamp>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
 }
 
 export interface MemberTable {
@@ -101,8 +101,8 @@ export interface MemberTable {
   version: Generated<number>;
   sourceFileId: number | null;
   sourceRow: number | null;
-  createdAt: Generated<Timestamp>;
-  updatedAt: Generated<Timestamp>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
 }
 
 export interface RegistryChangeTable {
@@ -112,7 +112,7 @@ export interface RegistryChangeTable {
   entityType: string;
   entityId: number;
   op: 'insert' | 'update' | 'delete';
-  changedAt: Generated<Timestamp>;
+  changedAt: Timestamp;
   actor: string;
   channel: string | null;
   requestId: string | null;
@@ -126,15 +126,15 @@ export interface ImportFileTable {
   sha256: string;
   fileName: string;
   kind: 'families' | 'members';
-  status: 'running' | 'done' | 'failed';
-  rowsDone: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
+  status: Generated<'running' | 'done' | 'failed'>;
+  rowsDone: Generated<number>;
+  inserted: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  rejected: Generated<number>;
   startedBy: string;
-  startedAt: Generated<Timestamp>;
-  finishedAt: Timestamp | null;
+  startedAt: Timestamp;
+  finishedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ImportRejectTable {
@@ -167,7 +167,7 @@ export interface CryptoKeyTable {
   purpose: string;
   wrappedKey: Bytes;
   provider: string;
-  createdAt: Generated<Timestamp>;
+  createdAt: Timestamp;
   isCurrent: boolean;
 }
 
@@ -182,13 +182,40 @@ export interface JobTable {
   result: unknown;
   error: string | null;
   createdBy: string;
-  createdAt: Generated<Timestamp>;
+  createdAt: Timestamp;
   startedAt: Timestamp | null;
   finishedAt: Timestamp | null;
   heartbeatAt: Timestamp | null;
 }
 
+export interface AccountTable {
+  id: Generated<number>;
+  username: string;
+  role: string;
+  scope: string;
+  passwordHash: string;
+  totpSecretEnc: Bytes | null;
+  totpLastStep: number | null;
+  isActive: Generated<boolean>;
+  failedLogins: Generated<number>;
+  lockedUntil: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface SessionTable {
+  tokenHash: Bytes;
+  accountId: number;
+  csrfToken: string;
+  createdAt: Timestamp;
+  lastSeenAt: ColumnType<Date, Date | undefined, Date>;
+  expiresAt: ColumnType<Date, Date, Date>;
+  revokedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
 export interface Tables {
+  account: AccountTable;
+  session: SessionTable;
   region: RegionTable;
   family: FamilyTable;
   member: MemberTable;

@@ -75,7 +75,8 @@ export interface Db {
   dumpDataDir?(): Promise<Blob>;
 }
 
-const camelCase = new CamelCasePlugin();
+// JSON column contents (e.g. change diffs keyed by SQL column name) keep their keys.
+const camelCase = new CamelCasePlugin({ maintainNestedObjectKeys: true });
 
 class RawDatabaseConnection implements DatabaseConnection {
   constructor(readonly raw: RawConnection) {}

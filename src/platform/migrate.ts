@@ -47,6 +47,9 @@ export async function migrate(db: Db, dir = migrationsDir()): Promise<MigrationR
         applied.push(version);
       }
       await conn.exec(readFileSync(join(dir, 'grants.sql'), 'utf8'));
+      // PGlite reads COPY data from its virtual /dev/blob file, which needs this role.
+      // Embedded, it has no other clients, so the grant opens nothing to anyone else.
+      if (db.kind === 'pglite') await conn.exec('grant pg_read_server_files to tepat_app');
       return { applied, alreadyApplied: done.size };
     } finally {
       if (db.kind === 'postgres') await conn.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+/**
+ * The `tepat` command: thin dispatch over feature functions. Exit codes: 0 done,
+ * 1 could not run (unreadable file, database unreachable…), 2 bad usage.
+ */
+import { loadConfig, ConfigError } from '../platform/config.js';
+import { AppError } from '../platform/errors.js';
+import { openContext, type AppContext } from '../platform/context.js';
+import { UsageError, type Io } from './args.js';
+
+const HELP = `Tepat — registri penerima bantuan sosial
+
+Pemakaian: tepat PERINTAH [opsi]
+
+  serve [--port P] [--demo]     jalankan server (API, portal, konsol); --demo memuat data contoh
+  migrate                       terapkan migrasi basis data
+  import BERKAS...              impor berkas keluarga/anggota (CSV/XLSX)
+  generate --families N ...     buat data sintetis dalam format impor
+  dedup INPUT.csv --out X.csv   cari duplikat dalam daftar (tanpa basis data)
+
+Basis data: PGlite tertanam di ./data (TEPAT_DATA_DIR), atau PostgreSQL lewat DATABASE_URL.
+Bantuan per perintah: tepat PERINTAH --help`;
+
+type Command = (argv: string[], io: Io) => Promise<number>;
+
+async function withContext(fn: (ctx: AppContext) => Promise<number>): Promise<number> {
+  const ctx = await openContext(loadConfig(process.env));
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+const commands: Record<string, Command> = {
+  async migrate(_argv, io) {
+    return withContext(async () => {
+      io.stdout.write('Migrasi selesai.\n');
+      return 0;
+    });
+  },
+  async import(argv, io) {
+    const { runImportCommand } = await import('../registry/import/cli.js');
+    return withContext((ctx) => runImportCommand(argv, io, ctx));
+  },
+  async serve(argv, io) {
+    const { runServeCommand } = await import('../server/serve.js');
+    return runServeCommand(argv, io);
+  },
+  async generate(argv, io) {
+    const { runGenerateCommand } = await import('../generate/cli.js');
+    return runGenerateCommand(argv, io);
+  },
+  async dedup(argv, io) {
+    const { runDedupCommand } = await import('../dedup/cli.js');
+    return runDedupCommand(argv, io);
+  },
+};
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(HELP + '\n');
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr.write(`Perintah tidak dikenal: ${name}\n\n${HELP}\n`);
+    return 2;
+  }
+  try {
+    return await command(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof AppError || err instanceof ConfigError) {
+      io.stderr.write(`Gagal: ${err.message}\n`);
+      return 1;
+    }
+    io.stderr.write(`Gagal: ${(err as Error).message}\n`);
+    if (process.env.TEPAT_DEBUG) io.stderr.write(`${(err as Error).stack}\n`);
+    return 1;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && /main\.(?:ts|js)$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }).then(
+    (code) => { process.exitCode = code; },
+    (err) => { process.stderr.write(`${(err as Error).stack}\n`); process.exitCode = 1; },
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * Session authentication and CSRF protection for the officer API. The session cookie
+ * is httpOnly and SameSite=Strict; writes additionally need the session's CSRF token
+ * in the `x-csrf-token` header (double defence for cookie-authenticated requests).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../platform/context.js';
+import type { Actor } from '../platform/db.js';
+import { AppError } from '../platform/errors.js';
+import { findSession, type ActiveSession, type Role } from '../auth/accounts.js';
+
+export const SESSION_COOKIE = 'tepat_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session?: ActiveSession;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
+  app.decorateRequest('session', undefined);
+  app.addHook('onRequest', async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (!token) return;
+    const session = await findSession({ db: ctx.db, keyring: ctx.keyring }, token);
+    if (!session) return;
+    if (!SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== session.csrfToken) {
+      throw new AppError('forbidden', 'Token CSRF tidak ada atau tidak cocok.');
+    }
+    request.session = session;
+  });
+}
+
+/** The acting account as a database actor; throws 401 when not logged in. */
+export function actorOf(request: FastifyRequest, roles?: readonly Role[]): Actor {
+  const session = request.session;
+  if (!session) throw new AppError('unauthenticated', 'Silakan masuk terlebih dahulu.');
+  if (roles && !roles.includes(session.account.role)) throw new AppError('forbidden', 'Peran Anda tidak berwenang untuk tindakan ini.');
+  return { id: session.account.username, role: session.account.role, scope: session.account.scope, channel: 'api', requestId: request.id };
+}
+
+export function cookieOptions(ctx: AppContext, expires?: Date) {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    secure: ctx.config.env !== 'development',
+    ...(expires ? { expires } : {}),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * `tepat serve [--port P] [--host H] [--demo]`: migrates, loads regions, optionally
+ * loads demo data for a few regencies on first start, and serves API, portal and console.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../platform/config.js';
+import { openContext, type AppContext } from '../platform/context.js';
+import { parseCommandArgs, UsageError, type Io } from '../cli/args.js';
+import { buildServer } from './app.js';
+import { addUser } from '../auth/accounts.js';
+import { importFile, orderImportFiles } from '../registry/import/import-file.js';
+
+const USAGE = 'Pemakaian: tepat serve [--port P] [--host H] [--demo] [--demo-families N]';
+
+export const DEMO_PASSWORD = 'Tepat-Demo-Sandi-2026';
+const DEMO_REGENCIES = '32.01,33.74,73.71';
+
+/** Loads demo families and accounts once: skipped when the registry already has families. */
+export async function loadDemoData(ctx: AppContext, io: Io, families: number): Promise<void> {
+  const existing = await ctx.db.kysely.selectFrom('account').select('id').limit(1).executeTakeFirst();
+  const anyFamily = await ctx.db.transaction(async ({ kysely }) => kysely.selectFrom('family').select('id').limit(1).executeTakeFirst(),
+    { id: 'demo', role: 'pusat', scope: 'ID', channel: 'system' });
+  if (!anyFamily) {
+    io.stderr.write(`Memuat data demo: ${families} keluarga sintetis di ${DEMO_REGENCIES}…\n`);
+    const dir = await mkdtemp(join(tmpdir(), 'tepat-demo-'));
+    try {
+      const { runGenerateCommand } = await import('../generate/cli.js');
+      const code = await runGenerateCommand(['--families', String(families), '--seed', '2026', '--out', dir, '--regions', DEMO_REGENCIES], { stdout: io.stderr, stderr: io.stderr });
+      if (code !== 0) throw new Error('pembuatan data demo gagal');
+      const actor = { id: 'demo-loader', role: 'pusat', scope: 'ID', channel: 'system' } as const;
+      for (const { path } of await orderImportFiles([join(dir, 'families.csv'), join(dir, 'members.csv')])) {
+        const s = await importFile({ db: ctx.db, keyring: ctx.keyring, actor }, path);
+        io.stderr.write(`  ${s.file}: ${s.imported} baris diimpor\n`);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  if (!existing) {
+    const deps = { db: ctx.db, keyring: ctx.keyring };
+    const accounts = [
+      { username: 'pusat', role: 'pusat', scope: 'ID' },
+      { username: 'dinsos.bogor', role: 'dinsos', scope: '32.01' },
+      { username: 'operator.bogor', role: 'operator', scope: '32.01.01' },
+      { username: 'auditor', role: 'auditor', scope: 'ID' },
+    ];
+    io.stderr.write(`Akun demo (kata sandi: ${DEMO_PASSWORD}):\n`);
+    for (const a of accounts) {
+      const r = await addUser(deps, { ...a, password: DEMO_PASSWORD });
+      if (r.ok) io.stderr.write(`  ${a.username.padEnd(16)} ${a.role.padEnd(10)} wilayah ${a.scope}${r.totp ? `  TOTP: ${r.totp.secret}` : ''}\n`);
+    }
+  }
+}
+
+export async function runServeCommand(argv: string[], io: Io): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    port: { type: 'string' }, host: { type: 'string' }, demo: { type: 'boolean', default: false }, 'demo-families': { type: 'string' },
+  }, USAGE);
+  const env = { ...process.env };
+  if (values.port) env.PORT = values.port;
+  if (values.host) env.HOST = values.host;
+  const config = loadConfig(env);
+  const demoFamilies = values['demo-families'] ? Number(values['demo-families']) : 3000;
+  if (!Number.isInteger(demoFamilies) || demoFamilies < 1) throw new UsageError(`--demo-families harus bilangan bulat positif.\n${USAGE}`);
+  const ctx = await openContext(config);
+  if (values.demo) await loadDemoData(ctx, io, demoFamilies);
+  const app = await buildServer(ctx);
+  await app.listen({ port: config.port, host: config.host });
+  io.stdout.write(`Tepat berjalan di http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/\n`);
+  const stop = async () => {
+    await app.close();
+    await ctx.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return new Promise<number>(() => {});
+}
