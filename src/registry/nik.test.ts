@@ -130,7 +130,7 @@ describe('parseNik: two-digit year', () => {
 
   it('names both candidate years when 29 Feb exists in neither', () => {
     const r = nik(buildNik({ day: 29, month: 2, yy: 1 }));
-    expect(!r.ok && r.errors[0]?.message).toContain('2001 maupun 1901');
+    expect(!r.ok && r.errors[0]?.message).toContain('tahun 2001 dan 1901 bukan tahun kabisat');
   });
 });
 

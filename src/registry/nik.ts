@@ -450,7 +450,7 @@ function missingDateMessage(kind: Kind, yy: number, month: number, day: number, 
     if (month === 2 && day === 29) {
       return (
         `${what} dalam ${LABEL[kind]} (${written}) tidak ada: 29 Februari hanya ada pada tahun kabisat, ` +
-        `dan ${years.join(' maupun ')} bukan tahun kabisat.`
+        `sedangkan tahun ${years.join(' dan ')} bukan tahun kabisat.`
       );
     }
     return `${what} dalam ${LABEL[kind]} (${written}) tidak ada: ${name} hanya ${daysInMonth(2001, month)} hari.`;

@@ -72,12 +72,15 @@ export function maskForReport(kind: ColumnDef['kind']['type'], raw: string): str
 const VILLAGE = /^\d{2}\.\d{2}\.\d{2}\.\d{4}$/;
 const PROGRAM_ITEM = /^([a-z_]+)(?::(\d{4}-\d{2}))?$/;
 
-function fromInput<T extends Value>(r: InputResult<T>): { value: T } | { code: string; message: string } {
-  return r.ok ? { value: r.value } : { code: r.code, message: r.message };
+type CellOutcome = { value: Value; warnings?: Array<{ code: string; message: string }> } | { code: string; message: string };
+
+function fromInput<T extends Value>(r: InputResult<T>): CellOutcome {
+  if (!r.ok) return { code: r.code, message: r.message };
+  return r.warnings ? { value: r.value, warnings: r.warnings } : { value: r.value };
 }
 
 /** Parses one non-empty cell that is not an identifier (NIK/KK are checked with the row). */
-function parseCell(def: ColumnDef, raw: string, ctx: ValidationContext): { value: Value } | { code: string; message: string } {
+function parseCell(def: ColumnDef, raw: string, ctx: ValidationContext): CellOutcome {
   const kind = def.kind;
   switch (kind.type) {
     case 'village': {
@@ -175,8 +178,10 @@ export function validateRow(
       continue;
     }
     const r = parseCell(def, raw, ctx);
-    if ('value' in r) values[def.field] = r.value;
-    else errors.push({ column: def.name, code: r.code, message: r.message, valueMasked: maskForReport(def.kind.type, raw) });
+    if ('value' in r) {
+      values[def.field] = r.value;
+      for (const w of r.warnings ?? []) warnings.push({ column: def.name, code: w.code, message: w.message });
+    } else errors.push({ column: def.name, code: r.code, message: r.message, valueMasked: maskForReport(def.kind.type, raw) });
   }
 
   if (kkDef && kkRaw !== undefined && kkRaw.trim() !== '') {
@@ -201,6 +206,8 @@ export function validateRow(
       for (const w of nik.warnings) warnings.push({ column: nikDef.name, code: w.code, message: w.message });
     } else {
       for (const e of nik.errors) errors.push({ column: nikDef.name, code: e.code, message: e.message, valueMasked: maskForReport('nik', nikRaw) });
+      // Explanations that help fix the row (e.g. "looks like a placeholder") go along.
+      for (const w of nik.warnings) errors.push({ column: nikDef.name, code: w.code, message: w.message, valueMasked: maskForReport('nik', nikRaw) });
     }
   } else if (nikDef) {
     warnings.push({ column: nikDef.name, code: 'NIK_EMPTY', message: 'NIK kosong: anggota dicatat tanpa NIK dan perlu dilengkapi.' });

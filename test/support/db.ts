@@ -10,6 +10,8 @@ import { openDb, type Db, type Actor } from '../../src/platform/db.js';
 
 export interface TestDb {
   db: Db;
+  /** PostgreSQL only: the fresh database's URL, for child processes. */
+  url?: string;
   drop(): Promise<void>;
 }
 
@@ -38,9 +40,11 @@ export async function openTestDb(): Promise<TestDb> {
     await admin.connect();
     await admin.query(`create database ${name} template ${template}`);
     await admin.end();
-    const db = await openDb({ databaseUrl: withDatabase(url, name) });
+    const dbUrl = withDatabase(url, name);
+    const db = await openDb({ databaseUrl: dbUrl });
     return {
       db,
+      url: dbUrl,
       async drop() {
         await db.close();
         const a = new pg.Client({ connectionString: url });
