@@ -15,6 +15,8 @@ Pemakaian: tepat PERINTAH [opsi]
   serve [--port P] [--demo]     jalankan server (API, portal, konsol); --demo memuat data contoh
   migrate                       terapkan migrasi basis data
   import BERKAS...              impor berkas keluarga/anggota (CSV/XLSX)
+  user add|list|disable         kelola akun petugas (peran dan wilayah)
+  templates --out DIR           tulis templat impor (CSV dan XLSX)
   generate --families N ...     buat data sintetis dalam format impor
   dedup INPUT.csv --out X.csv   cari duplikat dalam daftar (tanpa basis data)
 
@@ -42,6 +44,28 @@ const commands: Record<string, Command> = {
   async import(argv, io) {
     const { runImportCommand } = await import('../registry/import/cli.js');
     return withContext((ctx) => runImportCommand(argv, io, ctx));
+  },
+  async user(argv, io) {
+    const { runUserCommand } = await import('../auth/cli.js');
+    return withContext((ctx) => runUserCommand(argv, io, ctx));
+  },
+  async templates(argv, io) {
+    const { parseCommandArgs } = await import('./args.js');
+    const { values } = parseCommandArgs(argv, { out: { type: 'string' }, docs: { type: 'boolean', default: false } },
+      'Pemakaian: tepat templates --out DIR   (templat impor CSV/XLSX)\n       tepat templates --docs      (tulis ulang docs/import-format.md)');
+    const { writeTemplates, importFormatMarkdown } = await import('../registry/templates.js');
+    if (values.docs) {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile('docs/import-format.md', importFormatMarkdown());
+      io.stdout.write('docs/import-format.md ditulis.\n');
+    }
+    if (values.out) {
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(values.out, { recursive: true });
+      for (const f of await writeTemplates(values.out)) io.stdout.write(`${f}\n`);
+    }
+    if (!values.docs && !values.out) throw new UsageError('Sebutkan --out DIR atau --docs.');
+    return 0;
   },
   async serve(argv, io) {
     const { runServeCommand } = await import('../server/serve.js');

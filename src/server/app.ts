@@ -34,7 +34,6 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: ctx.config.env === 'test',
   });
 
   app.setValidatorCompiler(validatorCompiler);

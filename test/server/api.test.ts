@@ -1,0 +1,119 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDb, nationalActor, type TestDb } from '../support/db.js';
+import { buildFamilyRow, buildMemberRow, writeCsv } from '../support/builders.js';
+import { loginAs, testContext, TEST_PASSWORD, type Session } from '../support/app.js';
+import type { AppContext } from '../../src/platform/context.js';
+import { buildServer } from '../../src/server/app.js';
+import { importFile } from '../../src/registry/import/import-file.js';
+import { addUser } from '../../src/auth/accounts.js';
+import { generateTotp } from '../../src/security/totp.js';
+
+let t: TestDb;
+let ctx: AppContext;
+let app: FastifyInstance;
+let operator: Session;
+const families = Array.from({ length: 10 }, (_, i) => buildFamilyRow(i));
+const members = Array.from({ length: 30 }, (_, i) => buildMemberRow(i, i % 10));
+
+beforeAll(async () => {
+  t = await openTestDb();
+  ctx = await testContext(t);
+  app = await buildServer(ctx);
+  const dir = mkdtempSync(join(tmpdir(), 'tepat-api-'));
+  writeCsv(join(dir, 'k.csv'), 'families', families);
+  writeCsv(join(dir, 'a.csv'), 'members', members);
+  for (const f of ['k.csv', 'a.csv']) await importFile({ db: t.db, keyring: ctx.keyring, actor: nationalActor }, join(dir, f));
+  operator = await loginAs(app, ctx, 'operator.desa1001', 'operator', '32.01.01.1001');
+});
+afterAll(async () => { await app.close(); await t.drop(); });
+
+const get = (url: string, s?: Session) => app.inject({ method: 'GET', url, headers: s ? { cookie: s.cookie } : {} });
+
+describe('officer API', () => {
+  it('refuses anonymous reads with a uniform error body and a request id', async () => {
+    const res = await get('/api/v1/families');
+    expect(res.statusCode).toBe(401);
+    const body = res.json<{ error: { code: string; requestId: string } }>();
+    expect(body.error.code).toBe('unauthenticated');
+    expect(body.error.requestId).toBe(res.headers['x-request-id']);
+    expect(res.body).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('lists only the families of the account region, with identifiers masked, page by page', async () => {
+    const res = await get('/api/v1/families?limit=1', operator);
+    expect(res.statusCode).toBe(200);
+    const page = res.json<{ items: Array<{ id: number; villageCode: string; kkMasked: string }>; next: string | null }>();
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]!.villageCode).toBe('32.01.01.1001');
+    expect(page.items[0]!.kkMasked).toMatch(/^\d{4}\*+\d{2}$/);
+    const all: number[] = page.items.map((i) => i.id);
+    let next = page.next;
+    while (next) {
+      const p = (await get(`/api/v1/families?limit=1&cursor=${next}`, operator)).json<{ items: Array<{ id: number; villageCode: string }>; next: string | null }>();
+      for (const i of p.items) { expect(i.villageCode).toBe('32.01.01.1001'); all.push(i.id); }
+      next = p.next;
+    }
+    expect(all).toHaveLength(families.filter((f) => f.kode_desa === '32.01.01.1001').length);
+  });
+
+  it('returns 404 for a family outside the region, leaking nothing of it', async () => {
+    const other = await t.db.transaction(async ({ kysely }) => kysely.selectFrom('family').select(['id']).where('villageCode', '=', '73.71.01.1001').executeTakeFirstOrThrow(), nationalActor);
+    const res = await get(`/api/v1/families/${other.id}`, operator);
+    expect(res.statusCode).toBe(404);
+    expect(res.body).not.toContain('73.71');
+    const own = await t.db.transaction(async ({ kysely }) => kysely.selectFrom('family').select(['id']).where('villageCode', '=', '32.01.01.1001').executeTakeFirstOrThrow(), nationalActor);
+    const ok = await get(`/api/v1/families/${own.id}`, operator);
+    expect(ok.statusCode).toBe(200);
+    const family = ok.json<{ members: Array<{ nikMasked: string }> }>();
+    expect(family.members.length).toBeGreaterThan(0);
+    for (const m of family.members) expect(m.nikMasked).toMatch(/^\d{4}\*{10}\d{2}$/);
+    for (const m of members) expect(ok.body).not.toContain(m.nik);
+  });
+
+  it('requires TOTP for dinsos, refuses a replayed code, and locks an account after repeated failures', async () => {
+    const created = await addUser({ db: ctx.db, keyring: ctx.keyring }, { username: 'dinsos.uji', role: 'dinsos', scope: '32.01', password: TEST_PASSWORD });
+    if (!created.ok || !created.totp) throw new Error('expected TOTP enrolment');
+    const noTotp = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'dinsos.uji', password: TEST_PASSWORD } });
+    expect(noTotp.statusCode).toBe(401);
+    expect(noTotp.json<{ error: { details: { reason: string } } }>().error.details.reason).toBe('totp_required');
+    const code = generateTotp(created.totp.secret);
+    const first = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'dinsos.uji', password: TEST_PASSWORD, totp: code } });
+    expect(first.statusCode).toBe(200);
+    const replay = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'dinsos.uji', password: TEST_PASSWORD, totp: code } });
+    expect(replay.statusCode).toBe(401);
+
+    await addUser({ db: ctx.db, keyring: ctx.keyring }, { username: 'operator.kunci', role: 'operator', scope: '32.01.01.1001', password: TEST_PASSWORD });
+    for (let i = 0; i < 5; i++) {
+      const bad = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'operator.kunci', password: 'salah-salah-salah' }, remoteAddress: `10.0.0.${i}` });
+      expect(bad.statusCode).toBe(401);
+    }
+    const locked = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'operator.kunci', password: TEST_PASSWORD }, remoteAddress: '10.0.1.1' });
+    expect(locked.statusCode).toBe(429);
+  });
+
+  it('refuses a cookie-authenticated write without the CSRF token, and sets a strict httpOnly cookie', async () => {
+    const noToken = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: operator.cookie } });
+    expect(noToken.statusCode).toBe(403);
+    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'operator.desa1001', password: TEST_PASSWORD } });
+    const setCookie = String(login.headers['set-cookie']);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(setCookie).toMatch(/Secure/);
+  });
+
+  it('serves an OpenAPI document with the registry routes, and security headers on every answer', async () => {
+    const res = await get('/api/v1/openapi.json');
+    expect(res.statusCode).toBe(200);
+    const doc = res.json<{ paths: Record<string, unknown> }>();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/families', '/api/v1/families/{id}', '/api/v1/auth/login']));
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+    const bad = await get('/api/v1/families?limit=100000', operator);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ error: { code: string } }>().error.code).toBe('validation');
+  });
+});
