@@ -9,3 +9,4 @@ grant select, insert on import_reject to tepat_app;
 grant usage, select on all sequences in schema public to tepat_app;
 grant select, update on account to tepat_app;
 grant select, insert, update on session to tepat_app;
+grant execute on function audit_lock_head() to tepat_app;

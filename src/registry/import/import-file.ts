@@ -13,6 +13,7 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { AppError } from '../../platform/errors.js';
 import type { Actor, Db, Tx } from '../../platform/db.js';
+import { appendAudit } from '../../platform/audit.js';
 import { CIPHER_CONTEXT, type Keyring } from '../../platform/keyring.js';
 import { copyBytes, copyEscape, copyTextArray } from '../../platform/copy.js';
 import { readRegions } from '../../regions/data.js';
@@ -48,8 +49,6 @@ export interface ImportDeps {
   keyring: Keyring;
   actor: Actor;
   today?: Date;
-  /** Called after every committed batch, inside its transaction (e.g. audit). */
-  onBatch?: (tx: Tx, info: { importId: number; file: string; kind: ImportKind; rows: number; inserted: number; updated: number; rejected: number }) => Promise<void>;
 }
 
 export interface ImportOptions {
@@ -404,7 +403,10 @@ export async function importFile(deps: ImportDeps, path: string, opts: ImportOpt
       await tx.kysely.updateTable('importFile').set({
         rowsDone: totals.rows, inserted: totals.inserted, updated: totals.updated, unchanged: totals.unchanged, rejected: totals.rejected,
       }).where('id', '=', importId).execute();
-      await deps.onBatch?.(tx, { importId, file: fileName, kind, rows: pending, inserted, updated, rejected: rejectedRows });
+      await appendAudit(tx, {
+        action: 'import.batch', entityType: 'import_file', entityId: importId,
+        changes: { file: fileName, kind, rows: pending, inserted, updated, rejected: rejectedRows, rowsDone: totals.rows },
+      });
     }, actor);
     valid = [];
     rejects = [];
