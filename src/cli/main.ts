@@ -16,6 +16,7 @@ Pemakaian: tepat PERINTAH [opsi]
   migrate                       terapkan migrasi basis data
   import BERKAS...              impor berkas keluarga/anggota (CSV/XLSX)
   user add|list|disable         kelola akun petugas (peran dan wilayah)
+  audit verify|anchor           periksa rantai jejak audit / cetak kepala untuk dipublikasikan
   templates --out DIR           tulis templat impor (CSV dan XLSX)
   generate --families N ...     buat data sintetis dalam format impor
   dedup INPUT.csv --out X.csv   cari duplikat dalam daftar (tanpa basis data)
@@ -44,6 +45,10 @@ const commands: Record<string, Command> = {
   async import(argv, io) {
     const { runImportCommand } = await import('../registry/import/cli.js');
     return withContext((ctx) => runImportCommand(argv, io, ctx));
+  },
+  async audit(argv, io) {
+    const { runAuditCommand } = await import('../platform/audit-cli.js');
+    return withContext((ctx) => runAuditCommand(argv, io, ctx));
   },
   async user(argv, io) {
     const { runUserCommand } = await import('../auth/cli.js');

@@ -20,6 +20,7 @@ import { readRegions } from '../../regions/data.js';
 import { familyColumns, memberColumns, type ColumnDef } from '../import-columns.js';
 import { maskForReport, validateRow, type CellError, type RowValues, type ValidationContext } from '../validate-row.js';
 import { openRowSource, type SourceRow } from './read-rows.js';
+import { familyRowHash, memberRowHash, withMemberDefaults } from '../integrity.js';
 
 export type ImportKind = 'families' | 'members';
 
@@ -169,15 +170,6 @@ function copyValue(def: ColumnDef, v: RowValues[string] | undefined): string {
   return copyEscape(v);
 }
 
-/** Keyed hash of the row's content: equal hashes mean re-importing it changes nothing. */
-function rowHash(keyring: Keyring, columns: readonly ColumnDef[], values: RowValues): Buffer {
-  const parts = columns.map((c) => {
-    const v = values[c.field];
-    return Array.isArray(v) ? v.join(';') : v === null || v === undefined ? '\u0000' : String(v);
-  });
-  return keyring.index.compute('row', parts.join('\u001f'));
-}
-
 interface StagedBatch {
   lines: string;
   count: number;
@@ -210,7 +202,7 @@ function stageFamilies(keyring: Keyring, rows: Array<{ rowNo: number; values: Ro
       ...FAMILY_PLAIN.map((c) => copyValue(c, values[c.field])),
       copyTextArray(programs.map((p) => p.split(':')[0]!)),
       copyTextArray(programs.map((p) => p.split(':')[1] ?? '')),
-      copyBytes(rowHash(keyring, familyColumns, values)),
+      copyBytes(familyRowHash(keyring, values)),
     ];
     lines += cells.join('\t') + '\n';
     count++;
@@ -224,7 +216,8 @@ function stageMembers(keyring: Keyring, rows: Array<{ rowNo: number; values: Row
   const rejects: Reject[] = [];
   let lines = '';
   let count = 0;
-  for (const { rowNo, values, warnings } of rows) {
+  for (const { rowNo, values: raw, warnings } of rows) {
+    const values = withMemberDefaults(raw);
     const kk = values.kkNumber as string;
     const nik = values.nik as string | null;
     // Without a NIK a person is identified within the family by name and birth date.
@@ -243,7 +236,7 @@ function stageMembers(keyring: Keyring, rows: Array<{ rowNo: number; values: Row
       copyTextArray(warnings),
       values.phone ? copyBytes(cipher.encrypt(values.phone as string, CIPHER_CONTEXT.memberPhone)) : '\\N',
       ...MEMBER_PLAIN.map((c) => copyValue(c, values[c.field])),
-      copyBytes(rowHash(keyring, memberColumns, values)),
+      copyBytes(memberRowHash(keyring, values)),
     ];
     lines += cells.join('\t') + '\n';
     count++;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDb, actorFor, nationalActor, type TestDb } from './support/db.js';
-import { migrate } from '../src/platform/migrate.js';
-import { loadRegions } from '../src/regions/load.js';
+import { openTestDb, actorFor, nationalActor, type TestDb } from '../support/db.js';
+import { migrate } from '../../src/platform/migrate.js';
+import { loadRegions } from '../../src/regions/load.js';
 
 let t: TestDb;
 beforeAll(async () => { t = await openTestDb(); });
