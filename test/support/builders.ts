@@ -38,11 +38,13 @@ export function buildFamilyRow(i: number, over: Row = {}): Row {
 
 export function buildMemberRow(i: number, familyIndex: number, over: Row = {}): Row {
   const sex = (over.jenis_kelamin ?? (i % 2 ? 'P' : 'L')) as 'L' | 'P';
-  const birth = over.tanggal_lahir ?? `19${pad(60 + (i % 40), 2)}-${pad((i % 12) + 1, 2)}-${pad((i % 28) + 1, 2)}`;
+  const defaultBirth = `19${pad(60 + (i % 40), 2)}-${pad((i % 12) + 1, 2)}-${pad((i % 28) + 1, 2)}`;
+  // A damaged birth date in a test must not also damage the NIK derived from it.
+  const birth = over.tanggal_lahir && /^\d{4}-\d{2}-\d{2}$/.test(over.tanggal_lahir) ? over.tanggal_lahir : defaultBirth;
   const village = VILLAGES[familyIndex % VILLAGES.length]!;
   return {
     no_kk: kkFor(familyIndex, village), nik: nikFor(i, birth, sex), nama: `Warga Nomor ${i}`, jenis_kelamin: sex,
-    tempat_lahir: 'Bogor', tanggal_lahir: birth, hubungan_keluarga: i % 4 === 0 ? 'kepala' : 'anak',
+    tempat_lahir: 'Bogor', tanggal_lahir: over.tanggal_lahir ?? birth, hubungan_keluarga: i % 4 === 0 ? 'kepala' : 'anak',
     status_perkawinan: 'kawin', nama_ibu: 'Ibu Warga', pekerjaan: 'petani', hamil: 'tidak', ...over,
   };
 }
