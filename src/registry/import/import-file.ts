@@ -277,14 +277,18 @@ function memberSelect(c: string): string {
   const fallback = MEMBER_DEFAULTS[c];
   return fallback ? `coalesce(s.${c}, ${fallback})` : `s.${c}`;
 }
+// Families of this batch's KKs, with how many families carry each KK: exactly one is
+// required (none: not registered or out of scope; two or more: duplicated across regencies).
+const BATCH_FAMILIES = `(select f.kk_bidx, min(f.id) as id, min(f.regency_code) as regency_code,
+    min(f.village_code) as village_code, count(*)::int as n
+    from family f where f.kk_bidx in (select kk_bidx from member_stage) group by f.kk_bidx)`;
+
 const MEMBER_UPSERT = upsertSql('member', MEMBER_TARGET, 'member_key, regency_code',
   `select ${MEMBER_TARGET.map(memberSelect).join(', ')}, $1::bigint, s.row_no
-     from member_stage s join family f on f.kk_bidx = s.kk_bidx
-    where not exists (select 1 from family f2 where f2.kk_bidx = s.kk_bidx and f2.regency_code <> f.regency_code)`);
+     from member_stage s join ${BATCH_FAMILIES} f on f.kk_bidx = s.kk_bidx and f.n = 1`);
 
-// Members whose No. KK is not (visibly) in the registry, or is registered in two regencies.
-const MEMBER_ORPHANS = `select s.row_no, (select count(*) from family f where f.kk_bidx = s.kk_bidx)::int as families
-  from member_stage s where (select count(*) from family f where f.kk_bidx = s.kk_bidx) <> 1`;
+const MEMBER_ORPHANS = `select s.row_no, coalesce(f.n, 0) as families
+  from member_stage s left join ${BATCH_FAMILIES} f on f.kk_bidx = s.kk_bidx where coalesce(f.n, 0) <> 1`;
 
 async function writeRejects(tx: Tx, importId: number, rejects: Reject[]): Promise<void> {
   if (rejects.length === 0) return;
@@ -355,11 +359,12 @@ export async function importFile(deps: ImportDeps, path: string, opts: ImportOpt
   let valid: ValidRow[] = [];
   let rejects: Reject[] = [];
   let pending = 0;
+  // One batch is committed while the next is read and validated: on PostgreSQL the
+  // database works in its own process, so the two overlap. Batches still commit in order.
+  let inFlight: Promise<void> = Promise.resolve();
+  let failure: unknown;
 
-  const flush = async () => {
-    if (pending === 0) return;
-    const staged = kind === 'families' ? stageFamilies(keyring, valid) : stageMembers(keyring, valid);
-    const allRejects = [...rejects, ...staged.rejects];
+  const commit = async (batchRows: number, staged: StagedBatch, allRejects: Reject[]) => {
     await db.transaction(async (tx) => {
       let inserted = 0;
       let updated = 0;
@@ -388,7 +393,7 @@ export async function importFile(deps: ImportDeps, path: string, opts: ImportOpt
       }
       await writeRejects(tx, importId, allRejects);
       const rejectedRows = new Set(allRejects.map((r) => r.rowNo)).size;
-      totals.rows += pending;
+      totals.rows += batchRows;
       totals.inserted += inserted;
       totals.updated += updated;
       totals.rejected += rejectedRows;
@@ -398,13 +403,23 @@ export async function importFile(deps: ImportDeps, path: string, opts: ImportOpt
       }).where('id', '=', importId).execute();
       await appendAudit(tx, {
         action: 'import.batch', entityType: 'import_file', entityId: importId,
-        changes: { file: fileName, kind, rows: pending, inserted, updated, rejected: rejectedRows, rowsDone: totals.rows },
+        changes: { file: fileName, kind, rows: batchRows, inserted, updated, rejected: rejectedRows, rowsDone: totals.rows },
       });
     }, actor);
+    opts.onProgress?.({ file: fileName, rowsDone: totals.rows, ...source.progress() });
+  };
+
+  const flush = async () => {
+    if (pending === 0) return;
+    const staged = kind === 'families' ? stageFamilies(keyring, valid) : stageMembers(keyring, valid);
+    const allRejects = [...rejects, ...staged.rejects];
+    const batchRows = pending;
     valid = [];
     rejects = [];
     pending = 0;
-    opts.onProgress?.({ file: fileName, rowsDone: totals.rows, ...source.progress() });
+    await inFlight;
+    if (failure) throw failure;
+    inFlight = commit(batchRows, staged, allRejects).catch((err: unknown) => { failure = err; });
   };
 
   const cells: Array<string | undefined> = new Array(columns.length);
@@ -424,6 +439,8 @@ export async function importFile(deps: ImportDeps, path: string, opts: ImportOpt
     if (pending >= batchSize) await flush();
   }
   await flush();
+  await inFlight;
+  if (failure) throw failure;
   await db.transaction(async ({ kysely }) => kysely.updateTable('importFile')
     .set({ status: 'done', finishedAt: new Date() }).where('id', '=', importId).execute(), actor);
 
