@@ -17,6 +17,8 @@ import { registryRoutes } from '../registry/routes.js';
 export interface ServerOptions {
   /** Extra route registrations (console static files, portal) added by later features. */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+  /** A plugin (portal or console) serves `/` itself. */
+  hasRootPage?: boolean;
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -83,6 +85,13 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
     return { status: 'ok' };
   });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (!opts.hasRootPage) {
+    app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(
+      '<!doctype html><html lang="id"><meta charset="utf-8"><meta name="viewport" content="width=device-width">' +
+      '<title>Tepat</title><body style="font-family:system-ui;max-width:40rem;margin:2rem auto;padding:0 1rem">' +
+      '<h1>Tepat</h1><p>Registri penerima bantuan sosial.</p><ul>' +
+      '<li><a href="/api/v1/openapi.json">Dokumen API (OpenAPI)</a></li><li><a href="/healthz">Status server</a></li></ul></body></html>'));
+  }
 
   await app.register(authRoutes(ctx));
   await app.register(registryRoutes(ctx));

@@ -36,6 +36,8 @@ export interface FileSummary {
   /** Data rows already committed by an earlier, interrupted run of the same file. */
   resumedAfterRows: number;
   importId: number;
+  /** Wall-clock time of this run (hashing, reading, validating, writing). */
+  seconds: number;
 }
 
 export interface ImportProgress {
@@ -339,6 +341,7 @@ interface ValidRow { rowNo: number; values: RowValues; warnings: string[] }
  */
 export async function importFile(deps: ImportDeps, path: string, opts: ImportOptions = {}): Promise<FileSummary> {
   const batchSize = opts.batchSize ?? 5000;
+  const started = performance.now();
   const source = await openRowSource(path);
   const { kind, columns, indexes } = mapHeader(source.header);
   const sha = await sha256File(path);
@@ -447,7 +450,7 @@ export async function importFile(deps: ImportDeps, path: string, opts: ImportOpt
   return {
     file: fileName, kind, rows: totals.rows, imported: totals.inserted + totals.updated,
     inserted: totals.inserted, updated: totals.updated, unchanged: totals.unchanged, rejected: totals.rejected,
-    resumedAfterRows, importId,
+    resumedAfterRows, importId, seconds: Math.round(performance.now() - started) / 1000,
   };
 }
 
