@@ -1,0 +1,13 @@
+/** Public API of the deduplication engine (pure; no I/O). */
+export type { PersonRecord, MatchModel, MatchThresholds, FieldName, FieldParameters } from './types.js';
+export { DEFAULT_THRESHOLDS, FIELDS } from './types.js';
+export { normalizeName, phoneticKey, modernizeSpelling, type NormalizedName } from './names.js';
+export { analyseNik, compareIds, isPlaceholderId, type NikAnalysis, type NikStatus } from './nik.js';
+export { compareDates, isValidIsoDate, parseLooseDate, DATE_LEVEL } from './dates.js';
+export { prepareRecords, FeatureBuilder, type PreparedRecords } from './features.js';
+export { blockingKeys, buildCandidateIndex, forEachCandidatePair, DEFAULT_MAX_BLOCK_SIZE, type CandidateIndex } from './blocking.js';
+export { estimateModel, parseModel, type EstimateOptions } from './model.js';
+export { PairScorer, weightToProbability, probabilityToWeight, type PairExplanation, type FieldExplanation, type Decision } from './score.js';
+export { clusterPairs, type ScoredPairs, type ClusterOptions } from './cluster.js';
+export { deduplicate, scoreCandidates, type DedupOptions, type DedupResult } from './dedup.js';
+export { runDedupCommand } from './cli.js';
