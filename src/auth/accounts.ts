@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../platform/db.js';
-import type { Keyring } from '../platform/keyring.js';
+import { CIPHER_CONTEXT, type Keyring } from '../platform/keyring.js';
 import { AppError } from '../platform/errors.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../security/password.js';
 import { generateTotpSecret, totpUri, verifyTotp } from '../security/totp.js';
@@ -20,7 +20,7 @@ export const SESSION_ABSOLUTE_HOURS = 12;
 export const MAX_FAILED_LOGINS = 5;
 export const LOCK_MINUTES = 15;
 
-const TOTP_CONTEXT = 'account.totp';
+const TOTP_CONTEXT = CIPHER_CONTEXT.totp;
 
 export interface AccountDeps {
   db: Db;

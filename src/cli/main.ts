@@ -16,6 +16,7 @@ Pemakaian: tepat PERINTAH [opsi]
   migrate                       terapkan migrasi basis data
   import BERKAS...              impor berkas keluarga/anggota (CSV/XLSX)
   user add|list|disable         kelola akun petugas (peran dan wilayah)
+  keys rotate                   kunci enkripsi baru dan enkripsi ulang semua nilai (bertahap)
   audit verify|anchor           periksa rantai jejak audit / cetak kepala untuk dipublikasikan
   templates --out DIR           tulis templat impor (CSV dan XLSX)
   generate --families N ...     buat data sintetis dalam format impor
@@ -49,6 +50,10 @@ const commands: Record<string, Command> = {
   async audit(argv, io) {
     const { runAuditCommand } = await import('../platform/audit-cli.js');
     return withContext((ctx) => runAuditCommand(argv, io, ctx));
+  },
+  async keys(argv, io) {
+    const { runKeysCommand } = await import('../platform/keys-cli.js');
+    return withContext((ctx) => runKeysCommand(argv, io, ctx));
   },
   async user(argv, io) {
     const { runUserCommand } = await import('../auth/cli.js');

@@ -104,9 +104,17 @@ describe('canonical serialisation', () => {
     expect(() => computeAuditHash('abcd', base)).toThrow(TypeError);
   });
 
+  it('writes seq as uint64 big-endian across the safe-integer boundary', () => {
+    for (const seq of [0n, 1n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n - 1n]) {
+      const bytes = canonicalAuditBytes(fields(1, { seq }));
+      expect(bytes.readBigUInt64BE(15)).toBe(seq);
+    }
+    expect(() => canonicalAuditBytes(fields(1, { seq: 2n ** 63n }))).toThrow(TypeError);
+  });
+
   it('handles multibyte text and large changes without truncation', () => {
     const big = JSON.stringify({ note: 'Ṣāliḥ 李 👩‍👧 '.repeat(20_000) });
-    const record = fields(9, { changes: big, actor: 'Ñoño' });
+    const record = fields(9, { changes: big, actor: 'Ñoño', role: 'operator desa Ñ', requestId: 'x'.repeat(40) + 'é' });
     const expected = createHash('sha256').update(Buffer.alloc(32)).update(canonicalAuditBytes(record)).digest();
     expect(canonicalAuditBytes(record).includes(Buffer.from(big, 'utf8'))).toBe(true);
     expect(computeAuditHash(genesisPrevHash(), record).equals(expected)).toBe(true);
@@ -136,6 +144,28 @@ describe('verifyChain', () => {
       for (const record of chain) yield record;
     }
     expect(await verifyChain(stream())).toMatchObject({ ok: true, count: 50 });
+  });
+
+  it('reads async iterables of pages (one array per cursor fetch)', async () => {
+    async function* pages() {
+      for (let i = 0; i < chain.length; i += 7) yield chain.slice(i, i + 7);
+    }
+    expect(await verifyChain(pages())).toMatchObject({ ok: true, count: 50, headSeq: 50n });
+    const tampered = chain.map((r, i) => (i === 33 ? { ...r, role: 'admin_pusat' } : r));
+    async function* tamperedPages() {
+      for (let i = 0; i < tampered.length; i += 7) yield tampered.slice(i, i + 7);
+    }
+    expect(await verifyChain(tamperedPages())).toEqual({ ok: false, count: 33, firstBroken: { seq: 34n, reason: 'hash_mismatch' } });
+  });
+
+  it('treats a non-hex or wrongly sized stored hash as a mismatch', async () => {
+    const hex = (chain[0]!.hash as Buffer).toString('hex');
+    const bad = [{ ...chain[0]!, hash: `zz${hex.slice(2)}` }];
+    expect(await verifyChain(bad)).toMatchObject({ ok: false, firstBroken: { reason: 'hash_mismatch' } });
+    const short = [{ ...chain[0]!, hash: (chain[0]!.hash as Buffer).subarray(0, 31) }];
+    expect(await verifyChain(short)).toMatchObject({ ok: false, firstBroken: { reason: 'hash_mismatch' } });
+    const badPrev = [{ ...chain[0]!, prevHash: 'g'.repeat(64) }];
+    expect(await verifyChain(badPrev)).toMatchObject({ ok: false, firstBroken: { reason: 'prev_mismatch' } });
   });
 
   it('accepts hashes as hex strings or plain Uint8Arrays', async () => {

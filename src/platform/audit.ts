@@ -45,20 +45,18 @@ interface AuditRow {
   entity_type: string; entity_id: string | null; changes: string; request_id: string | null; prev_hash: Uint8Array; hash: Uint8Array;
 }
 
-/** Streams the whole log in seq order, a page at a time (keyset pagination). */
-async function* auditRecords(db: Db, pageSize = 20_000): AsyncGenerator<AuditRecord> {
+/** Streams the whole log in seq order, a page at a time (keyset pagination); yields pages. */
+async function* auditRecords(db: Db, pageSize = 20_000): AsyncGenerator<AuditRecord[]> {
   let after = 0;
   for (;;) {
     const rows = await db.withConnection((c) => c.query<AuditRow>(
       `select seq, occurred_at, actor, actor_role, scope, channel, action, entity_type, entity_id, changes, request_id, prev_hash, hash
          from audit_log where seq > $1 order by seq limit $2`, [after, pageSize]));
-    for (const r of rows.rows) {
-      yield {
+    yield rows.rows.map((r) => ({
         seq: r.seq, occurredAt: r.occurred_at, actor: r.actor, role: r.actor_role, region: r.scope, channel: r.channel,
         action: r.action, entityType: r.entity_type, entityId: r.entity_id, changes: r.changes, requestId: r.request_id,
         prevHash: r.prev_hash, hash: r.hash,
-      };
-    }
+    }));
     if (rows.rows.length < pageSize) return;
     after = rows.rows[rows.rows.length - 1]!.seq;
   }

@@ -236,6 +236,8 @@ export async function createDataKey(provider: KeyProvider): Promise<{ dataKey: B
 // Random IVs are drawn from a pooled CSPRNG buffer: crypto.randomBytes(12) per call
 // costs about as much as the encryption itself. Each 12-byte slice is handed out
 // once; the pool is per-thread (module instance), so workers never share it.
+// (Do not bake this module's state into a V8 startup snapshot: every process
+// started from it would replay the same pool.)
 // Random 96-bit IVs are safe for up to 2^32 messages per key (NIST SP 800-38D
 // §8.3); rotate the data key well before that (≈ 4 billion field values).
 const IV_POOL_BYTES = IV_BYTES * 4096;

@@ -67,6 +67,9 @@ export async function runServeCommand(argv: string[], io: Io): Promise<number> {
   const ctx = await openContext(config);
   if (values.demo) await loadDemoData(ctx, io, demoFamilies);
   const app = await buildServer(ctx);
+  // Pick up keys added by `tepat keys rotate` (its grace period is longer than this).
+  const refresh = setInterval(() => { ctx.keyring.refresh().catch((err: unknown) => ctx.logger.error({ err }, 'keyring refresh failed')); }, 5000);
+  refresh.unref();
   await app.listen({ port: config.port, host: config.host });
   io.stdout.write(`Tepat berjalan di http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/\n`);
   const stop = async () => {
