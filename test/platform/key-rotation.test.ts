@@ -39,6 +39,8 @@ describe('key rotation', () => {
     const statuses: number[] = [];
     const reader = (async () => {
       while (!stop) {
+        // Real requests arrive as I/O; yielding lets timers run (PGlite answers in microtasks).
+        await new Promise((r) => setImmediate(r));
         const list = await app.inject({ method: 'GET', url: '/api/v1/families?limit=50', headers: { cookie: session.cookie } });
         statuses.push(list.statusCode);
         const first = list.json<{ items: Array<{ id: number }> }>().items[0];
