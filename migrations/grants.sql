@@ -10,3 +10,4 @@ grant usage, select on all sequences in schema public to tepat_app;
 grant select, update on account to tepat_app;
 grant select, insert, update on session to tepat_app;
 grant execute on function audit_lock_head() to tepat_app;
+grant select, insert on access_log to tepat_app;

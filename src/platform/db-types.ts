@@ -213,7 +213,22 @@ export interface SessionTable {
   revokedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
+export interface AccessLogTable {
+  id: Generated<number>;
+  regencyCode: string;
+  villageCode: string;
+  occurredAt: Timestamp;
+  actor: string;
+  actorRole: string;
+  entityType: string;
+  entityId: number;
+  kind: 'record' | 'unmasked';
+  purpose: string | null;
+  requestId: string | null;
+}
+
 export interface Tables {
+  accessLog: AccessLogTable;
   account: AccountTable;
   session: SessionTable;
   region: RegionTable;

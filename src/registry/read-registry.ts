@@ -102,10 +102,21 @@ function memberView(keyring: Keyring, m: Record<string, unknown>): MemberView {
   return out as MemberView;
 }
 
-/** A family with its members, identifiers masked; undefined when absent or out of scope. */
+/** Records that the transaction's actor read a person's or family's full record. */
+export async function logAccess(tx: Tx, entry: { entityType: 'family' | 'member'; entityId: number; regencyCode: string; villageCode: string; kind: 'record' | 'unmasked'; purpose?: string }): Promise<void> {
+  const actor = tx.actor;
+  if (!actor) throw new AppError('internal', 'logAccess needs an actor');
+  await tx.kysely.insertInto('accessLog').values({
+    regencyCode: entry.regencyCode, villageCode: entry.villageCode, actor: actor.id, actorRole: actor.role,
+    entityType: entry.entityType, entityId: entry.entityId, kind: entry.kind, purpose: entry.purpose ?? null, requestId: actor.requestId ?? null,
+  }).execute();
+}
+
+/** A family with its members, identifiers masked; undefined when absent or out of scope. The read is logged. */
 export async function findFamily(tx: Tx, keyring: Keyring, id: number): Promise<FamilyView | undefined> {
   const f = await tx.kysely.selectFrom('family').selectAll().where('id', '=', id).executeTakeFirst();
   if (!f) return undefined;
+  await logAccess(tx, { entityType: 'family', entityId: f.id, regencyCode: f.regencyCode, villageCode: f.villageCode, kind: 'record' });
   const members = await tx.kysely.selectFrom('member').selectAll().where('familyId', '=', id).where('regencyCode', '=', f.regencyCode).orderBy('id').execute();
   const out: Record<string, unknown> = {};
   for (const k of FAMILY_PLAIN_FIELDS) out[k] = k === 'createdAt' || k === 'updatedAt' ? new Date(f[k] as unknown as string).toISOString() : f[k];
@@ -118,5 +129,29 @@ export async function findFamily(tx: Tx, keyring: Keyring, id: number): Promise<
 
 export async function findMember(tx: Tx, keyring: Keyring, id: number): Promise<MemberView | undefined> {
   const m = await tx.kysely.selectFrom('member').selectAll().where('id', '=', id).executeTakeFirst();
-  return m ? memberView(keyring, m as unknown as Record<string, unknown>) : undefined;
+  if (!m) return undefined;
+  await logAccess(tx, { entityType: 'member', entityId: m.id, regencyCode: m.regencyCode, villageCode: m.villageCode, kind: 'record' });
+  return memberView(keyring, m as unknown as Record<string, unknown>);
+}
+
+export interface RevealedMember {
+  id: number;
+  fullName: string;
+  nik: string | null;
+  phone: string | null;
+}
+
+/**
+ * A member's identifiers in clear, for a stated purpose; logged with the purpose.
+ * @example await revealMember(tx, keyring, 42, 'verifikasi lapangan: pencocokan KTP')
+ */
+export async function revealMember(tx: Tx, keyring: Keyring, id: number, purpose: string): Promise<RevealedMember | undefined> {
+  const m = await tx.kysely.selectFrom('member').select(['id', 'fullName', 'nikEnc', 'phoneEnc', 'regencyCode', 'villageCode']).where('id', '=', id).executeTakeFirst();
+  if (!m) return undefined;
+  await logAccess(tx, { entityType: 'member', entityId: m.id, regencyCode: m.regencyCode, villageCode: m.villageCode, kind: 'unmasked', purpose });
+  return {
+    id: m.id, fullName: m.fullName,
+    nik: m.nikEnc ? keyring.cipher.decrypt(m.nikEnc, CIPHER_CONTEXT.nik) : null,
+    phone: m.phoneEnc ? keyring.cipher.decrypt(m.phoneEnc, CIPHER_CONTEXT.memberPhone) : null,
+  };
 }

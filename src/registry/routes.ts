@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import { actorOf } from '../server/auth-plugin.js';
-import { findFamily, findMember, listFamilies } from './read-registry.js';
+import { findFamily, findMember, listFamilies, revealMember } from './read-registry.js';
 
 const REGISTRY_READERS = ['pusat', 'dinsos', 'operator', 'pendamping', 'auditor'] as const;
 
@@ -21,6 +21,10 @@ const FamilyListItem = z.object({
 });
 
 const IdParams = z.object({ id: z.coerce.number().int().positive() });
+
+/** Roles that may see identifiers in clear (with a purpose, logged). Auditors and banks may not. */
+const REVEALERS = ['pusat', 'dinsos', 'operator', 'pendamping'] as const;
+const RevealBody = z.object({ purpose: z.string().trim().min(10, 'sebutkan tujuan (min. 10 karakter)').max(300) });
 
 export function registryRoutes(ctx: AppContext) {
   return async (app: FastifyInstance) => {
@@ -42,6 +46,14 @@ export function registryRoutes(ctx: AppContext) {
       const member = await ctx.db.transaction((tx) => findMember(tx, ctx.keyring, request.params.id), actor);
       if (!member) throw new AppError('not_found', 'Anggota keluarga tidak ditemukan.');
       return member;
+    });
+    r.post('/api/v1/members/:id/reveal', {
+      schema: { tags: ['registry'], params: IdParams, body: RevealBody, response: { 200: z.object({ id: z.number(), fullName: z.string(), nik: z.string().nullable(), phone: z.string().nullable() }) } },
+    }, async (request) => {
+      const actor = actorOf(request, REVEALERS);
+      const revealed = await ctx.db.transaction((tx) => revealMember(tx, ctx.keyring, request.params.id, request.body.purpose), actor);
+      if (!revealed) throw new AppError('not_found', 'Anggota keluarga tidak ditemukan.');
+      return revealed;
     });
   };
 }

@@ -16,8 +16,10 @@ let t: TestDb;
 let ctx: AppContext;
 let app: FastifyInstance;
 let operator: Session;
-const families = Array.from({ length: 10 }, (_, i) => buildFamilyRow(i));
-const members = Array.from({ length: 30 }, (_, i) => buildMemberRow(i, i % 10));
+const families = Array.from({ length: 10 }, (_, i) => buildFamilyRow(i, i === 0 ? { alamat: "Jl. X'); drop table family; -- <script>alert(1)</script>" } : {}));
+const HOSTILE_PLACE = `<img src=x onerror="alert('x')">'; delete from member; --`;
+const members = Array.from({ length: 30 }, (_, i) => buildMemberRow(i, i % 10,
+  i === 0 ? { nama: "Ma'ruf Amin", tempat_lahir: HOSTILE_PLACE } : i === 10 ? { nama: "D'Silva" } : {}));
 
 beforeAll(async () => {
   t = await openTestDb();
@@ -103,6 +105,39 @@ describe('officer API', () => {
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Strict/);
     expect(setCookie).toMatch(/Secure/);
+  });
+
+  it('stores hostile text exactly and returns it only as inert JSON; apostrophe names are valid', async () => {
+    const rows = await t.db.transaction(async ({ kysely }) => kysely.selectFrom('member').select(['id', 'fullName', 'birthPlace'])
+      .where('fullName', 'in', ["MA'RUF AMIN", "D'SILVA"]).orderBy('fullName').execute(), nationalActor);
+    expect(rows.map((r) => r.fullName)).toEqual(["D'SILVA", "MA'RUF AMIN"]);
+    const maruf = rows.find((r) => r.fullName === "MA'RUF AMIN")!;
+    expect(maruf.birthPlace).toBe(HOSTILE_PLACE);
+    expect(await t.db.transaction(async ({ raw }) => (await raw.query<{ n: number }>('select count(*)::int as n from family')).rows[0]!.n, nationalActor)).toBe(10);
+    const res = await get(`/api/v1/members/${maruf.id}`, operator); // family 0 lives in the operator's village
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.json<{ birthPlace: string }>().birthPlace).toBe(HOSTILE_PLACE);
+  });
+
+  it('shows identifiers in clear only with a stated purpose, to allowed roles, and logs every read', async () => {
+    const own = await t.db.transaction(async ({ kysely }) => kysely.selectFrom('member').select(['id', 'familyId'])
+      .where('villageCode', '=', '32.01.01.1001').where('nikEnc', 'is not', null).orderBy('id').executeTakeFirstOrThrow(), nationalActor);
+    const post = (s: Session, body: unknown) => app.inject({ method: 'POST', url: `/api/v1/members/${own.id}/reveal`, payload: body as object, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
+    expect((await post(operator, {})).statusCode).toBe(400);
+    const ok = await post(operator, { purpose: 'verifikasi lapangan: pencocokan KTP' });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json<{ nik: string }>().nik).toMatch(/^\d{16}$/);
+    const auditor = await loginAs(app, ctx, 'auditor.uji', 'auditor', 'ID');
+    expect((await post(auditor, { purpose: 'ingin tahu saja, tidak ada tugas' })).statusCode).toBe(403);
+    await get(`/api/v1/families/${own.familyId}`, operator);
+    const log = await t.db.transaction(async ({ kysely }) => kysely.selectFrom('accessLog').selectAll().orderBy('id').execute(),
+      { id: 'auditor.uji', role: 'auditor', scope: 'ID', channel: 'api' });
+    expect(log.some((l) => l.kind === 'unmasked' && l.entityId === own.id && l.purpose === 'verifikasi lapangan: pencocokan KTP' && l.actor === 'operator.desa1001')).toBe(true);
+    expect(log.some((l) => l.kind === 'record' && l.entityType === 'family' && l.entityId === own.familyId)).toBe(true);
+    // Operators cannot read the access log.
+    const asOperator = await t.db.transaction(async ({ kysely }) => kysely.selectFrom('accessLog').selectAll().execute(), { id: 'x', role: 'operator', scope: 'ID', channel: 'api' });
+    expect(asOperator).toEqual([]);
   });
 
   it('serves an OpenAPI document with the registry routes, and security headers on every answer', async () => {
