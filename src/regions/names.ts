@@ -38,3 +38,16 @@ export function levelOfCode(code: string): 1 | 2 | 3 | 4 | undefined {
   if (/^\d{2}\.\d{2}\.\d{2}\.\d{4}$/.test(code)) return 4;
   return undefined;
 }
+
+/**
+ * Whether a Kemendagri code lies within a scope ('ID' or a code prefix at any level).
+ * @example isWithinScope('32.01', '32.01.01.2001') === true
+ */
+export function isWithinScope(scope: string, code: string): boolean {
+  return scope === 'ID' || code === scope || code.startsWith(scope + '.');
+}
+
+/** Whether two regions overlap (one contains the other). */
+export function regionsOverlap(a: string, b: string): boolean {
+  return isWithinScope(a, b) || isWithinScope(b, a);
+}

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import { actorOf } from '../server/auth-plugin.js';
+import { regionsOverlap } from '../regions/names.js';
 import { findFamily, findMember, listFamilies, revealMember } from './read-registry.js';
 
 const REGISTRY_READERS = ['pusat', 'dinsos', 'operator', 'pendamping', 'auditor'] as const;
@@ -33,6 +34,10 @@ export function registryRoutes(ctx: AppContext) {
       schema: { tags: ['registry'], querystring: FamilyListQuery, response: { 200: z.object({ items: z.array(FamilyListItem), next: z.string().nullable() }) } },
     }, async (request) => {
       const actor = actorOf(request, REGISTRY_READERS);
+      const region = request.query.region;
+      if (region && region !== 'ID' && !regionsOverlap(actor.scope, region)) {
+        throw new AppError('forbidden', `Wilayah ${region} di luar cakupan akun Anda (${actor.scope}).`);
+      }
       return ctx.db.transaction((tx) => listFamilies(tx, ctx.keyring, request.query), actor);
     });
     r.get('/api/v1/families/:id', { schema: { tags: ['registry'], params: IdParams } }, async (request) => {

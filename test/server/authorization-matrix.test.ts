@@ -1,0 +1,118 @@
+/**
+ * Every officer route × every role × a record inside and outside the account's region.
+ * Routes come from the OpenAPI document: a new route without an entry here fails the
+ * test, so nobody can add an endpoint without stating who may reach what through it.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDb, nationalActor, type TestDb } from '../support/db.js';
+import { buildFamilyRow, buildMemberRow, writeCsv } from '../support/builders.js';
+import { loginAs, testContext, type Session } from '../support/app.js';
+import type { AppContext } from '../../src/platform/context.js';
+import { buildServer } from '../../src/server/app.js';
+import { importFile } from '../../src/registry/import/import-file.js';
+
+const ROLES: Array<{ role: string; scope: string }> = [
+  { role: 'pusat', scope: 'ID' },
+  { role: 'dinsos', scope: '32.01' },
+  { role: 'operator', scope: '32.01.01.1001' },
+  { role: 'pendamping', scope: '32.01.01.1001' },
+  { role: 'auditor', scope: 'ID' },
+  { role: 'bank', scope: 'ID' },
+  { role: 'agency', scope: 'ID' },
+];
+
+interface Target { familyId: number; memberId: number; village: string; name: string }
+
+type Expect = 'ok' | 'denied';
+interface RouteCase {
+  method: 'GET' | 'POST';
+  url: (t: Target) => string;
+  body?: unknown;
+  /** Who may use the route at all (others: 403). */
+  roles: string[];
+}
+
+/** Public or self-service routes: no region data behind them. */
+const EXEMPT = new Set(['POST /api/v1/auth/login', 'POST /api/v1/auth/logout', 'GET /api/v1/auth/me']);
+
+const READERS = ['pusat', 'dinsos', 'operator', 'pendamping', 'auditor'];
+const CASES: Record<string, RouteCase> = {
+  'GET /api/v1/families/{id}': { method: 'GET', url: (t) => `/api/v1/families/${t.familyId}`, roles: READERS },
+  'GET /api/v1/members/{id}': { method: 'GET', url: (t) => `/api/v1/members/${t.memberId}`, roles: READERS },
+  'POST /api/v1/members/{id}/reveal': { method: 'POST', url: (t) => `/api/v1/members/${t.memberId}/reveal`, body: { purpose: 'uji matriks otorisasi' }, roles: ['pusat', 'dinsos', 'operator', 'pendamping'] },
+  'GET /api/v1/families': { method: 'GET', url: (t) => `/api/v1/families?region=${t.village}&limit=5`, roles: READERS },
+};
+
+function inScope(scope: string, village: string): boolean {
+  return scope === 'ID' || village === scope || village.startsWith(scope + '.');
+}
+
+let t: TestDb;
+let ctx: AppContext;
+let app: FastifyInstance;
+const sessions = new Map<string, Session>();
+let inside: Target;
+let outside: Target;
+
+beforeAll(async () => {
+  t = await openTestDb();
+  ctx = await testContext(t);
+  app = await buildServer(ctx);
+  const dir = mkdtempSync(join(tmpdir(), 'tepat-matrix-'));
+  const fams = [buildFamilyRow(0, { kode_desa: '32.01.01.1001' }), buildFamilyRow(1, { kode_desa: '73.71.01.1001' })];
+  writeCsv(join(dir, 'k.csv'), 'families', fams);
+  writeCsv(join(dir, 'a.csv'), 'members', [
+    buildMemberRow(0, 0, { no_kk: fams[0]!.no_kk!, nama: 'Warga Dalam Wilayah' }),
+    buildMemberRow(1, 1, { no_kk: fams[1]!.no_kk!, nama: 'Warga Luar Wilayah' }),
+  ]);
+  for (const f of ['k.csv', 'a.csv']) await importFile({ db: t.db, keyring: ctx.keyring, actor: nationalActor }, join(dir, f));
+  const rows = await t.db.transaction(async ({ kysely }) => kysely.selectFrom('member').select(['id', 'familyId', 'villageCode', 'fullName']).orderBy('id').execute(), nationalActor);
+  const [a, b] = rows.map((r) => ({ familyId: r.familyId, memberId: r.id, village: r.villageCode, name: r.fullName }));
+  inside = a!;
+  outside = b!;
+  for (const { role, scope } of ROLES) sessions.set(role, await loginAs(app, ctx, `matriks.${role}`, role, scope));
+});
+afterAll(async () => { await app.close(); await t.drop(); });
+
+describe('authorization matrix', () => {
+  it('covers every route in the OpenAPI document', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
+    const routes = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    const officerRoutes = routes.filter((r) => !EXEMPT.has(r) && !r.includes('/api/v1/public/'));
+    expect(officerRoutes.filter((r) => !CASES[r])).toEqual([]);
+  });
+
+  for (const [name, c] of Object.entries(CASES)) {
+    it(`${name}: anonymous refused; each role sees only its region`, async () => {
+      const anon = await app.inject({ method: c.method, url: c.url(inside), ...(c.body ? { payload: c.body as object } : {}) });
+      expect(anon.statusCode).toBe(401);
+      for (const { role, scope } of ROLES) {
+        const s = sessions.get(role)!;
+        for (const target of [inside, outside]) {
+          const res = await app.inject({
+            method: c.method, url: c.url(target), headers: { cookie: s.cookie, 'x-csrf-token': s.csrf },
+            ...(c.body ? { payload: c.body as object } : {}),
+          });
+          const expected: Expect = c.roles.includes(role) && inScope(scope, target.village) ? 'ok' : 'denied';
+          const label = `${role}@${scope} → ${target.village}`;
+          if (expected === 'ok') {
+            expect(res.statusCode, label).toBe(200);
+          } else {
+            expect([403, 404], label).toContain(res.statusCode);
+            // Nothing of the record leaks in a refusal.
+            expect(res.body, label).not.toContain(target.name.toUpperCase());
+          }
+          if (name === 'GET /api/v1/families' && res.statusCode === 200) {
+            const items = res.json<{ items: Array<{ villageCode: string }> }>().items;
+            for (const i of items) expect(inScope(scope, i.villageCode), label).toBe(true);
+            expect(items.length > 0, label).toBe(inScope(scope, target.village));
+          }
+        }
+      }
+    });
+  }
+});
