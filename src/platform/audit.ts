@@ -41,8 +41,8 @@ export async function appendAudit(tx: Tx, event: AuditEvent, actor: Actor | unde
 }
 
 interface AuditRow {
-  seq: number; occurred_at: Date; actor: string; actor_role: string; scope: string; channel: string; action: string;
-  entity_type: string; entity_id: string | null; changes: string; request_id: string | null; prev_hash: Uint8Array; hash: Uint8Array;
+  seq: number; occurred_at: string; actor: string; actor_role: string; scope: string; channel: string; action: string;
+  entity_type: string; entity_id: string | null; changes: string; request_id: string | null; prev_hash: string; hash: string;
 }
 
 /** Streams the whole log in seq order, a page at a time (keyset pagination); yields pages. */
@@ -50,7 +50,10 @@ async function* auditRecords(db: Db, pageSize = 20_000): AsyncGenerator<AuditRec
   let after = 0;
   for (;;) {
     const rows = await db.withConnection((c) => c.query<AuditRow>(
-      `select seq, occurred_at, actor, actor_role, scope, channel, action, entity_type, entity_id, changes, request_id, prev_hash, hash
+      // Timestamps and hashes come as text: parsing them into Date/Buffer per row would
+      // cost more than the hashing itself. The ISO form is exactly what was hashed.
+      `select seq, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at, actor, actor_role, scope,
+              channel, action, entity_type, entity_id, changes, request_id, encode(prev_hash, 'hex') as prev_hash, encode(hash, 'hex') as hash
          from audit_log where seq > $1 order by seq limit $2`, [after, pageSize]));
     yield rows.rows.map((r) => ({
         seq: r.seq, occurredAt: r.occurred_at, actor: r.actor, role: r.actor_role, region: r.scope, channel: r.channel,

@@ -11,6 +11,7 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import type { AppContext } from '../platform/context.js';
 import { AppError, HTTP_STATUS } from '../platform/errors.js';
 import { registerAuth } from './auth-plugin.js';
+import { createRateLimiter } from '../platform/rate-limit.js';
 import { authRoutes } from '../auth/routes.js';
 import { registryRoutes } from '../registry/routes.js';
 
@@ -79,6 +80,14 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { code: 'not_found', message: 'Tidak ditemukan.', requestId: request.id } }));
 
   registerAuth(app, ctx);
+
+  // A ceiling per client on the officer API (the portal and login have their own, stricter ones).
+  const apiLimiter = createRateLimiter({ capacity: 300, refillPerSecond: 50 });
+  app.addHook('preHandler', async (request) => {
+    if (!request.url.startsWith('/api/v1/') || request.url.startsWith('/api/v1/public/')) return;
+    const key = request.session ? `u:${request.session.account.id}` : `ip:${request.ip}`;
+    if (!apiLimiter.take(key)) throw new AppError('rate_limited', 'Terlalu banyak permintaan; coba lagi sebentar lagi.');
+  });
 
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await ctx.db.kysely.selectFrom('region').select('code').limit(1).execute();

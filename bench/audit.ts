@@ -1,0 +1,55 @@
+/**
+ * `tepat audit verify` speed over N audit records (default 1,000,000) on PostgreSQL:
+ *   npx tsx bench/audit.ts [--records 1000000] [--pg-url URL]
+ * Loads a valid chain with COPY (the per-row head trigger is disabled for the load only,
+ * then the head is set), then times the same verification the CLI runs.
+ */
+import { execFileSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { openDb } from '../src/platform/db.js';
+import { migrate } from '../src/platform/migrate.js';
+import { verifyAuditLog } from '../src/platform/audit.js';
+import { sealAuditRecord, genesisPrevHash } from '../src/platform/audit-chain.js';
+import { copyBytes, copyText } from '../src/platform/copy.js';
+
+const { values } = parseArgs({ options: {
+  records: { type: 'string', default: '1000000' },
+  'pg-url': { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://tepat:tepat@127.0.0.1:5432/tepat' },
+} });
+const n = Number(values.records);
+const url = new URL(values['pg-url']!);
+execFileSync('psql', [url.toString(), '-qc', 'drop database if exists tepat_bench_audit', '-c', 'create database tepat_bench_audit'], { stdio: 'inherit' });
+url.pathname = '/tepat_bench_audit';
+const db = await openDb({ databaseUrl: url.toString() });
+await migrate(db);
+
+let prev = genesisPrevHash();
+const started = Date.now();
+await db.withConnection(async (c) => {
+  await c.exec('alter table audit_log disable trigger audit_log_head');
+  const chunk = 50_000;
+  for (let from = 1; from <= n; from += chunk) {
+    let lines = '';
+    for (let seq = from; seq < from + chunk && seq <= n; seq++) {
+      const occurredAt = new Date(1_790_000_000_000 + seq * 1000).toISOString();
+      const r = sealAuditRecord(prev, {
+        seq, occurredAt, actor: `operator.${seq % 500}`, role: 'operator', region: '32.01.01', channel: 'api',
+        action: 'member.update', entityType: 'member', entityId: String(seq), changes: `{"occupation":{"from":"petani","to":"buruh"}}`, requestId: null,
+      });
+      prev = r.hash;
+      lines += copyText([String(seq), occurredAt, r.actor, r.role, r.region, r.channel, r.action, r.entityType, r.entityId, r.changes, null]).slice(0, -1)
+        + '\t' + copyBytes(r.prevHash) + '\t' + copyBytes(r.hash) + '\n';
+    }
+    await c.copyFrom('copy audit_log (seq, occurred_at, actor, actor_role, scope, channel, action, entity_type, entity_id, changes, request_id, prev_hash, hash) from stdin', lines);
+  }
+  await c.query('update audit_head set seq = $1, hash = $2 where id = 1', [n, prev]);
+  await c.exec('alter table audit_log enable trigger audit_log_head');
+});
+process.stderr.write(`loaded ${n} records in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+
+const t = performance.now();
+const result = await verifyAuditLog(db);
+const seconds = (performance.now() - t) / 1000;
+await db.close();
+if (!result.ok) throw new Error(`chain broken: ${JSON.stringify(result.firstBroken)}`);
+process.stdout.write(`audit verify: ${result.count} records in ${seconds.toFixed(2)} s = ${Math.round(result.count / seconds)} records/s (target ≥ 500,000)\n`);
