@@ -16,6 +16,8 @@ Pemakaian: tepat PERINTAH [opsi]
   migrate                       terapkan migrasi basis data
   import BERKAS...              impor berkas keluarga/anggota (CSV/XLSX)
   user add|list|disable         kelola akun petugas (peran dan wilayah)
+  civil verify|sync|report      verifikasi NIK ke Dukcapil dan ikuti peristiwa (CIVIL_REGISTRY_URL)
+  civil-registry-sim --port P   simulator Dukcapil untuk demo dan uji
   keys rotate                   kunci enkripsi baru dan enkripsi ulang semua nilai (bertahap)
   audit verify|anchor           periksa rantai jejak audit / cetak kepala untuk dipublikasikan
   templates --out DIR           tulis templat impor (CSV dan XLSX)
@@ -50,6 +52,14 @@ const commands: Record<string, Command> = {
   async audit(argv, io) {
     const { runAuditCommand } = await import('../platform/audit-cli.js');
     return withContext((ctx) => runAuditCommand(argv, io, ctx));
+  },
+  async civil(argv, io) {
+    const { runCivilCommand } = await import('../civil/cli.js');
+    return withContext((ctx) => runCivilCommand(argv, io, ctx));
+  },
+  async 'civil-registry-sim'(argv, io) {
+    const { runCivilRegistrySimCommand } = await import('../civil/sim/cli.js');
+    return runCivilRegistrySimCommand(argv, io);
   },
   async keys(argv, io) {
     const { runKeysCommand } = await import('../platform/keys-cli.js');

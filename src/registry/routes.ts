@@ -4,8 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
-import { actorOf } from '../server/auth-plugin.js';
-import { regionsOverlap } from '../regions/names.js';
+import { actorOf, assertRegionInScope } from '../server/auth-plugin.js';
 import { findFamily, findMember, listFamilies, revealMember } from './read-registry.js';
 
 const REGISTRY_READERS = ['pusat', 'dinsos', 'operator', 'pendamping', 'auditor'] as const;
@@ -34,10 +33,7 @@ export function registryRoutes(ctx: AppContext) {
       schema: { tags: ['registry'], querystring: FamilyListQuery, response: { 200: z.object({ items: z.array(FamilyListItem), next: z.string().nullable() }) } },
     }, async (request) => {
       const actor = actorOf(request, REGISTRY_READERS);
-      const region = request.query.region;
-      if (region && region !== 'ID' && !regionsOverlap(actor.scope, region)) {
-        throw new AppError('forbidden', `Wilayah ${region} di luar cakupan akun Anda (${actor.scope}).`);
-      }
+      assertRegionInScope(actor, request.query.region);
       return ctx.db.transaction((tx) => listFamilies(tx, ctx.keyring, request.query), actor);
     });
     r.get('/api/v1/families/:id', { schema: { tags: ['registry'], params: IdParams } }, async (request) => {

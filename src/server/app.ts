@@ -14,12 +14,15 @@ import { registerAuth } from './auth-plugin.js';
 import { createRateLimiter } from '../platform/rate-limit.js';
 import { authRoutes } from '../auth/routes.js';
 import { registryRoutes } from '../registry/routes.js';
+import { civilRoutes } from '../civil/routes.js';
 
 export interface ServerOptions {
   /** Extra route registrations (console static files, portal) added by later features. */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
   /** A plugin (portal or console) serves `/` itself. */
   hasRootPage?: boolean;
+  /** Civil-registry adapter and verify deadline for the civil routes (tests pass a simulator's client). */
+  civil?: Parameters<typeof civilRoutes>[1];
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -104,6 +107,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
 
   await app.register(authRoutes(ctx));
   await app.register(registryRoutes(ctx));
+  await app.register(civilRoutes(ctx, opts.civil));
   for (const plugin of opts.plugins ?? []) await plugin(app);
   return app;
 }

@@ -8,6 +8,7 @@ import type { AppContext } from '../platform/context.js';
 import type { Actor } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
 import { findSession, type ActiveSession, type Role } from '../auth/accounts.js';
+import { regionsOverlap } from '../regions/names.js';
 
 export const SESSION_COOKIE = 'tepat_session';
 
@@ -49,4 +50,11 @@ export function cookieOptions(ctx: AppContext, expires?: Date) {
     secure: ctx.config.env !== 'development',
     ...(expires ? { expires } : {}),
   };
+}
+
+/** Refuses a region filter that lies wholly outside the account's scope (403, not an empty list). */
+export function assertRegionInScope(actor: Actor, region: string | undefined): void {
+  if (region && region !== 'ID' && !regionsOverlap(actor.scope, region)) {
+    throw new AppError('forbidden', `Wilayah ${region} di luar cakupan akun Anda (${actor.scope}).`);
+  }
 }

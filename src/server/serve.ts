@@ -72,7 +72,17 @@ export async function runServeCommand(argv: string[], io: Io): Promise<number> {
   refresh.unref();
   await app.listen({ port: config.port, host: config.host });
   io.stdout.write(`Tepat berjalan di http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/\n`);
+  // Civil-registry work (verification, event sync) runs in the background when configured.
+  const worker = new AbortController();
+  if (config.civilRegistryUrl) {
+    const { runCivilWorker } = await import('../civil/jobs.js');
+    const { civilRegistryFor } = await import('../civil/wiring.js');
+    const registry = civilRegistryFor(config);
+    void runCivilWorker({ db: ctx.db, keyring: ctx.keyring, registry }, { signal: worker.signal, syncEveryMs: 60_000 })
+      .catch((err: unknown) => ctx.logger.error({ err }, 'civil-registry worker stopped'));
+  }
   const stop = async () => {
+    worker.abort();
     await app.close();
     await ctx.close();
     process.exit(0);
