@@ -16,6 +16,8 @@ Pemakaian: tepat PERINTAH [opsi]
   migrate                       terapkan migrasi basis data
   import BERKAS...              impor berkas keluarga/anggota (CSV/XLSX)
   user add|list|disable         kelola akun petugas (peran dan wilayah)
+  pmt load-survey|fit|rank      model kesejahteraan (PMT) dan desil
+  eligibility run [--program P] tentukan kelayakan program (PKH, BPNT, BLT-DD, PBI-JK, PIP)
   civil verify|sync|report      verifikasi NIK ke Dukcapil dan ikuti peristiwa (CIVIL_REGISTRY_URL)
   civil-registry-sim --port P   simulator Dukcapil untuk demo dan uji
   keys rotate                   kunci enkripsi baru dan enkripsi ulang semua nilai (bertahap)
@@ -60,6 +62,14 @@ const commands: Record<string, Command> = {
   async 'civil-registry-sim'(argv, io) {
     const { runCivilRegistrySimCommand } = await import('../civil/sim/cli.js');
     return runCivilRegistrySimCommand(argv, io);
+  },
+  async eligibility(argv, io) {
+    const { runEligibilityCommand } = await import('../eligibility/cli.js');
+    return withContext((ctx) => runEligibilityCommand(argv, io, ctx));
+  },
+  async pmt(argv, io) {
+    const { runPmtCommand } = await import('../eligibility/cli.js');
+    return withContext((ctx) => runPmtCommand(argv, io, ctx));
   },
   async keys(argv, io) {
     const { runKeysCommand } = await import('../platform/keys-cli.js');

@@ -15,12 +15,18 @@ import { createRateLimiter } from '../platform/rate-limit.js';
 import { authRoutes } from '../auth/routes.js';
 import { registryRoutes } from '../registry/routes.js';
 import { civilRoutes } from '../civil/routes.js';
+import { eligibilityRoutes } from '../eligibility/routes.js';
+import { portalRoutes } from '../portal/routes.js';
 
 export interface ServerOptions {
   /** Extra route registrations (console static files, portal) added by later features. */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
   /** A plugin (portal or console) serves `/` itself. */
   hasRootPage?: boolean;
+  /** Portal options (tests tune rate limits and challenges). */
+  portal?: Parameters<typeof portalRoutes>[1];
+  /** Tests of the portal register it themselves with their own options. */
+  withoutPortal?: boolean;
   /** Civil-registry adapter and verify deadline for the civil routes (tests pass a simulator's client). */
   civil?: Parameters<typeof civilRoutes>[1];
 }
@@ -97,7 +103,8 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
     return { status: 'ok' };
   });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  if (!opts.hasRootPage) {
+  // The public portal serves `/` unless it is left out.
+  if (opts.withoutPortal && !opts.hasRootPage) {
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(
       '<!doctype html><html lang="id"><meta charset="utf-8"><meta name="viewport" content="width=device-width">' +
       '<title>Tepat</title><body style="font-family:system-ui;max-width:40rem;margin:2rem auto;padding:0 1rem">' +
@@ -108,6 +115,8 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   await app.register(authRoutes(ctx));
   await app.register(registryRoutes(ctx));
   await app.register(civilRoutes(ctx, opts.civil));
+  await app.register(eligibilityRoutes(ctx));
+  if (!opts.withoutPortal) await app.register(portalRoutes(ctx, opts.portal));
   for (const plugin of opts.plugins ?? []) await plugin(app);
   return app;
 }
