@@ -16,6 +16,7 @@ Pemakaian: tepat PERINTAH [opsi]
   migrate                       terapkan migrasi basis data
   import BERKAS...              impor berkas keluarga/anggota (CSV/XLSX)
   user add|list|disable         kelola akun petugas (peran dan wilayah)
+  identity run [--region R]     cari duplikat di registri (antrean tinjauan, gabung/batal gabung)
   pmt load-survey|fit|rank      model kesejahteraan (PMT) dan desil
   eligibility run [--program P] tentukan kelayakan program (PKH, BPNT, BLT-DD, PBI-JK, PIP)
   civil verify|sync|report      verifikasi NIK ke Dukcapil dan ikuti peristiwa (CIVIL_REGISTRY_URL)
@@ -62,6 +63,10 @@ const commands: Record<string, Command> = {
   async 'civil-registry-sim'(argv, io) {
     const { runCivilRegistrySimCommand } = await import('../civil/sim/cli.js');
     return runCivilRegistrySimCommand(argv, io);
+  },
+  async identity(argv, io) {
+    const { runIdentityCommand } = await import('../identity/cli.js');
+    return withContext((ctx) => runIdentityCommand(argv, io, ctx));
   },
   async eligibility(argv, io) {
     const { runEligibilityCommand } = await import('../eligibility/cli.js');

@@ -156,6 +156,29 @@ function preparedKeys(p: PreparedRecords, i: number, regionStr: readonly string[
   keysFrom({ nameTokens, nameCodes, motherTokens, dob: y > 0 ? { y, m: p.dobM[i]!, d: p.dobD[i]! } : undefined, id: p.idStr[i]!, region, place: pl >= 0 ? p.placeStr[pl]! : '' }, out);
 }
 
+/**
+ * Blocking keys of record `i` of a prepared set: the keys {@link blockingKeys} gives for
+ * the record, from features already normalised (identifiers shared by many records of the
+ * set are left out, as in {@link buildCandidateIndex}).
+ *
+ * @example preparedBlockingKeys(prepareRecords([{ id: '1', fullName: 'Siti Aminah' }]), 0)
+ */
+export function preparedBlockingKeys(p: PreparedRecords, i: number): string[] {
+  const out: string[] = [];
+  preparedKeys(p, i, p.regionStr, out);
+  return out;
+}
+
+/**
+ * Most distinct records a block of `key` may hold before it is a stop key, as applied by
+ * {@link buildCandidateIndex} (coarse key families get a quarter of the cap).
+ *
+ * @example blockLimit('dn:1980:1-5:aminah') // 50
+ */
+export function blockLimit(key: string, maxBlockSize = DEFAULT_MAX_BLOCK_SIZE): number {
+  return COARSE_FAMILIES.has(keyHash(key) >>> 29) ? Math.max(2, maxBlockSize >> 2) : maxBlockSize;
+}
+
 /** Blocks (records sharing a key) and, per record, the blocks it belongs to. */
 export interface CandidateIndex {
   readonly blockStart: Int32Array;

@@ -43,6 +43,11 @@ const MAX_T = 8;
  * Stateful comparator over one {@link PreparedRecords}; reuses scratch buffers and a
  * cache of name-part similarities, so it is not safe to share between concurrent callers.
  */
+/** Hash-table bits for caching similarities among `distinct` strings (at most `max`). */
+function cacheBits(distinct: number, max: number): number {
+  return Math.min(max, Math.max(8, Math.ceil(Math.log2(Math.max(2, distinct * distinct)))));
+}
+
 export class Comparator {
   /** Comparison vector of the last {@link compare} call. */
   readonly levels = new Uint8Array(FIELD_COUNT);
@@ -50,8 +55,10 @@ export class Comparator {
   nameInfo = 0;
   /** RULE_* flags of the last call. */
   rules = 0;
-  private readonly simCache = new PairCache(20);
-  private readonly placeCache = new PairCache(16);
+  // Sized to the record set: a few hundred records (an incremental check) need far less
+  // than a million-record list, and allocating the full tables each time dominates.
+  private readonly simCache: PairCache;
+  private readonly placeCache: PairCache;
   private readonly sim = new Float64Array(MAX_T * MAX_T);
   private readonly kind = new Uint8Array(MAX_T * MAX_T);
   private readonly usedA = new Uint8Array(MAX_T);
@@ -60,7 +67,10 @@ export class Comparator {
   private readonly assignKind = new Uint8Array(MAX_T);
   private lastInfo = 0;
 
-  constructor(readonly p: PreparedRecords) {}
+  constructor(readonly p: PreparedRecords) {
+    this.simCache = new PairCache(cacheBits(p.tokStr.length, 20));
+    this.placeCache = new PairCache(cacheBits(p.placeStr.length, 16));
+  }
 
   /** Similarity of two name parts (by dictionary id) packed as kind * 2 + similarity. */
   tokenSimilarity(a: number, b: number): number {

@@ -5,7 +5,7 @@ export { normalizeName, phoneticKey, modernizeSpelling, type NormalizedName } fr
 export { analyseNik, compareIds, isPlaceholderId, type NikAnalysis, type NikStatus } from './nik.js';
 export { compareDates, isValidIsoDate, parseLooseDate, DATE_LEVEL } from './dates.js';
 export { prepareRecords, FeatureBuilder, type PreparedRecords } from './features.js';
-export { blockingKeys, buildCandidateIndex, forEachCandidatePair, DEFAULT_MAX_BLOCK_SIZE, type CandidateIndex } from './blocking.js';
+export { blockingKeys, preparedBlockingKeys, blockLimit, buildCandidateIndex, forEachCandidatePair, DEFAULT_MAX_BLOCK_SIZE, type CandidateIndex } from './blocking.js';
 export { estimateModel, parseModel, type EstimateOptions } from './model.js';
 export { PairScorer, weightToProbability, probabilityToWeight, type PairExplanation, type FieldExplanation, type Decision } from './score.js';
 export { clusterPairs, type ScoredPairs, type ClusterOptions } from './cluster.js';

@@ -16,6 +16,7 @@ import { authRoutes } from '../auth/routes.js';
 import { registryRoutes } from '../registry/routes.js';
 import { civilRoutes } from '../civil/routes.js';
 import { eligibilityRoutes } from '../eligibility/routes.js';
+import { identityRoutes } from '../identity/routes.js';
 import { portalRoutes } from '../portal/routes.js';
 
 export interface ServerOptions {
@@ -116,6 +117,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   await app.register(registryRoutes(ctx));
   await app.register(civilRoutes(ctx, opts.civil));
   await app.register(eligibilityRoutes(ctx));
+  await app.register(identityRoutes(ctx));
   if (!opts.withoutPortal) await app.register(portalRoutes(ctx, opts.portal));
   for (const plugin of opts.plugins ?? []) await plugin(app);
   return app;

@@ -53,6 +53,13 @@ const DELEGATED: Record<string, string> = {
   'GET /api/v1/portal/submissions/{id}/photo': 'test/portal/submissions.test.ts',
   'POST /api/v1/portal/submissions/{id}/reply': 'test/portal/submissions.test.ts',
   'GET /api/v1/portal/check-stats': 'test/portal/check.test.ts',
+  'GET /api/v1/identity/pairs': 'test/identity/review-api.test.ts',
+  'GET /api/v1/identity/pairs/{id}': 'test/identity/review-api.test.ts',
+  'POST /api/v1/identity/pairs/{id}/accept': 'test/identity/review-api.test.ts',
+  'POST /api/v1/identity/pairs/{id}/reject': 'test/identity/review-api.test.ts',
+  'POST /api/v1/identity/merges': 'test/identity/review-api.test.ts',
+  'GET /api/v1/identity/merges/{id}': 'test/identity/review-api.test.ts',
+  'POST /api/v1/identity/merges/{id}/unmerge': 'test/identity/review-api.test.ts',
 };
 
 const READERS = ['pusat', 'dinsos', 'operator', 'pendamping', 'auditor'];
