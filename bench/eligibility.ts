@@ -6,6 +6,7 @@
  *
  *   DATABASE_URL=postgres://tepat:tepat@127.0.0.1:5432/tepat \
  *     npx tsx bench/eligibility.ts [--families 1000000] [--seed 7] [--sample 0.2] [--gets 2000] [--reuse] [--load-only]
+ *       [--phases fit,rank,run,preview,get]
  *
  * The population is generated under .bench/ and imported into a database of its own
  * (tepat_bench_elig_N); `--reuse` skips generation and import when that database exists.
@@ -30,13 +31,12 @@ import { fitPmtModel } from '../src/eligibility/pmt/fit-pmt.js';
 import { rankFamilies } from '../src/eligibility/pmt/rank-families.js';
 import { runEligibility } from '../src/eligibility/run-eligibility.js';
 import { previewEligibility } from '../src/eligibility/preview-eligibility.js';
-import { eligibilityRoutes } from '../src/eligibility/routes.js';
 import { loginAs } from '../test/support/app.js';
 
 const { values } = parseArgs({
   options: {
     families: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '7' }, sample: { type: 'string', default: '0.2' },
-    gets: { type: 'string', default: '2000' }, reuse: { type: 'boolean', default: false }, 'load-only': { type: 'boolean', default: false }, cycle: { type: 'string', default: '2025-07' },
+    gets: { type: 'string', default: '2000' }, reuse: { type: 'boolean', default: false }, 'load-only': { type: 'boolean', default: false }, phases: { type: 'string', default: 'fit,rank,run,preview,get' }, cycle: { type: 'string', default: '2025-07' },
   },
 });
 const url = process.env.DATABASE_URL;
@@ -119,49 +119,60 @@ const counts = await db.withConnection(async (c) => (await c.query<{ f: number; 
 figures.registry = counts;
 log(`registry: ${counts.f} families, ${counts.m} members`);
 
-const fit = await time('fit', () => fitPmtModel({ db, actor }, { quota: 0.4, refDate, version: `bench-${Date.now()}` }));
-figures.pmt = { r2: fit.r2, lambda: fit.lambda, families: fit.families, atQuota: fit.pmt.atQuota, poor: fit.pmt.poor };
-figures.bps14 = { atQuota: fit.bps14.atQuota, poor: fit.bps14.poor };
+const phases = new Set(values.phases!.split(','));
+if (phases.has('fit')) {
+  const fit = await time('fit', () => fitPmtModel({ db, actor }, { quota: 0.4, refDate, version: `bench-${Date.now()}` }));
+  figures.pmt = { r2: fit.r2, lambda: fit.lambda, families: fit.families, atQuota: fit.pmt.atQuota, poor: fit.pmt.poor };
+  figures.bps14 = { atQuota: fit.bps14.atQuota, poor: fit.bps14.poor };
+}
 
-const rank = await time('rank', () => rankFamilies({ db, actor }, { refDate }));
-figures.desil = rank.desil;
-// Time the first run of the cycle, as in production: earlier bench runs' decisions go first.
-await db.withConnection(async (c) => {
-  await c.query('delete from eligibility_notice where cycle = $1', [cycle]);
-  await c.query('delete from eligibility_decision where cycle = $1', [cycle]);
-  await c.query(`delete from job where kind = 'eligibility.run' and params->>'cycle' = $1`, [cycle]);
-  await c.exec('vacuum analyze eligibility_decision');
-});
-const run = await time('run', () => runEligibility({ db, actor }, { cycle }));
-figures.rankPlusRunSeconds = Number(((figures.rankSeconds as number) + (figures.runSeconds as number)).toFixed(2));
-figures.programs = run.programs.map((p) => ({ program: p.program, paid: p.paidFamilies, budgetPerYear: p.budgetPerYear }));
+if (phases.has('rank')) {
+  const rank = await time('rank', () => rankFamilies({ db, actor }, { refDate }));
+  figures.desil = rank.desil;
+}
+if (phases.has('run')) {
+  // Time the first run of the cycle, as in production: earlier bench runs' decisions go first.
+  await db.withConnection(async (c) => {
+    await c.query('delete from eligibility_notice where cycle = $1', [cycle]);
+    await c.query('delete from eligibility_decision where cycle = $1', [cycle]);
+    await c.query(`delete from job where kind = 'eligibility.run' and params->>'cycle' = $1`, [cycle]);
+    await c.exec('vacuum analyze eligibility_decision');
+  });
+  const run = await time('run', () => runEligibility({ db, actor }, { cycle }));
+  if (figures.rankSeconds !== undefined) figures.rankPlusRunSeconds = Number(((figures.rankSeconds as number) + (figures.runSeconds as number)).toFixed(2));
+  figures.programs = run.programs.map((p) => ({ program: p.program, paid: p.paidFamilies, budgetPerYear: p.budgetPerYear }));
+}
 
-const preview = await time('previewNational', () => previewEligibility({ db, actor }, { cycle, changes: { pkh: { maxDesil: 3 } }, listLimit: 20 }));
-figures.previewPkh = preview.programs.map((p) => ({ program: p.program, baseline: p.baseline.families, preview: p.preview.families, entering: p.entering, leaving: p.leaving }));
-await time('previewNationalAmount', () => previewEligibility({ db, actor }, { cycle, changes: { pbi_jk: { amountPerPerson: 600_000 } }, listLimit: 20 }));
-const regency = await db.withConnection(async (c) => (await c.query<{ r: string }>('select regency_code as r from family group by 1 order by count(*) desc limit 1')).rows[0]!.r);
-await time('previewRegency', () => previewEligibility({ db, actor: { ...actor, scope: regency } }, { cycle, changes: { pkh: { maxDesil: 3 } }, listLimit: 20 }));
+if (phases.has('preview')) {
+  const preview = await time('previewNational', () => previewEligibility({ db, actor }, { cycle, changes: { pkh: { maxDesil: 3 } }, listLimit: 20 }));
+  figures.previewPkh = preview.programs.map((p) => ({ program: p.program, baseline: p.baseline.families, preview: p.preview.families, entering: p.entering, leaving: p.leaving }));
+  await time('previewNationalAmount', () => previewEligibility({ db, actor }, { cycle, changes: { pbi_jk: { amountPerPerson: 600_000 } }, listLimit: 20 }));
+  const regency = await db.withConnection(async (c) => (await c.query<{ r: string }>('select regency_code as r from family group by 1 order by count(*) desc limit 1')).rows[0]!.r);
+  await time('previewRegency', () => previewEligibility({ db, actor: { ...actor, scope: regency } }, { cycle, changes: { pkh: { maxDesil: 3 } }, listLimit: 20 }));
+}
 
-// GET latency through the full HTTP stack (Fastify inject: routing, session, RLS transaction, audit append).
-const ctx: AppContext = { config: loadConfig({ NODE_ENV: 'test' }), db, keyring, logger: pino({ level: 'silent' }), close: async () => {} };
-const app = await buildServer(ctx, { plugins: [eligibilityRoutes(ctx)] });
-// Several officers, round-robin: the API allows each account 50 requests a second.
-const sessions = [];
-for (let i = 0; i < 8; i++) sessions.push(await loginAs(app, ctx, `bench.${Date.now()}.${i}`, 'pusat', 'ID'));
-const ids = await db.withConnection(async (c) => (await c.query<{ id: number }>(`select id from family tablesample system (1) limit $1`, [Number(values.gets)])).rows.map((r) => Number(r.id)));
-for (const [k, id] of ids.slice(0, 50).entries()) await app.inject({ method: 'GET', url: `/api/v1/families/${id}/eligibility?cycle=${cycle}`, headers: { cookie: sessions[k % 8]!.cookie } });
-const latencies: number[] = [];
-for (const [k, id] of ids.entries()) {
-  const t0 = performance.now();
-  const res = await app.inject({ method: 'GET', url: `/api/v1/families/${id}/eligibility?cycle=${cycle}`, headers: { cookie: sessions[k % 8]!.cookie } });
-  latencies.push(performance.now() - t0);
-  if (res.statusCode !== 200) throw new Error(`GET ${id}: ${res.statusCode} ${res.body}`);
+if (phases.has('get')) {
+  // GET latency through the full HTTP stack (Fastify inject: routing, session, RLS transaction, audit append).
+  const ctx: AppContext = { config: loadConfig({ NODE_ENV: 'test' }), db, keyring, logger: pino({ level: 'silent' }), close: async () => {} };
+  const app = await buildServer(ctx);
+  // Several officers, round-robin: the API allows each account 50 requests a second.
+  const sessions = [];
+  for (let i = 0; i < 8; i++) sessions.push(await loginAs(app, ctx, `bench.${Date.now()}.${i}`, 'pusat', 'ID'));
+  const ids = await db.withConnection(async (c) => (await c.query<{ id: number }>(`select id from family tablesample system (1) limit $1`, [Number(values.gets)])).rows.map((r) => Number(r.id)));
+  for (const [k, id] of ids.slice(0, 50).entries()) await app.inject({ method: 'GET', url: `/api/v1/families/${id}/eligibility?cycle=${cycle}`, headers: { cookie: sessions[k % 8]!.cookie } });
+  const latencies: number[] = [];
+  for (const [k, id] of ids.entries()) {
+    const t0 = performance.now();
+    const res = await app.inject({ method: 'GET', url: `/api/v1/families/${id}/eligibility?cycle=${cycle}`, headers: { cookie: sessions[k % 8]!.cookie } });
+    latencies.push(performance.now() - t0);
+    if (res.statusCode !== 200) throw new Error(`GET ${id}: ${res.statusCode} ${res.body}`);
 }
 latencies.sort((a, b) => a - b);
 const q = (p: number): number => Number(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(1));
 figures.getMs = { requests: latencies.length, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1) };
 log(`GET …/eligibility: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms over ${latencies.length}`);
 await app.close();
+}
 await db.close();
 figures.loadAfter = loadavg().map((x) => x.toFixed(1)).join(' ');
 figures.maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
