@@ -9,7 +9,6 @@ import { openTestDb, nationalActor, type TestDb } from '../support/db.js';
 import { loginAs, testContext, type Session } from '../support/app.js';
 import type { AppContext } from '../../src/platform/context.js';
 import { buildServer } from '../../src/server/app.js';
-import { identityRoutes } from '../../src/identity/routes.js';
 import { runIdentityJob } from '../../src/identity/run-identity-job.js';
 import { verifyRegistryIntegrity } from '../../src/registry/integrity.js';
 import { generatedFiles, importGenerated } from './support.js';
