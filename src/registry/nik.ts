@@ -426,7 +426,8 @@ function kkDayMessage(written: string, day: number): string {
     : base;
 }
 
-const MONTH_NAMES = [
+/** Indonesian month names, for messages that spell out a date. */
+export const MONTH_NAMES: readonly string[] = [
   'Januari',
   'Februari',
   'Maret',

@@ -10,6 +10,8 @@
  * field is optional.
  */
 
+import { MONTH_NAMES } from './nik.js';
+
 export const INPUT_ISSUE_CODES = [
   'DATE_EMPTY',
   'DATE_FORMAT',
@@ -209,20 +211,6 @@ function excelSerialToText(serial: number): string {
   return `${pad2(date.getUTCDate())}/${pad2(date.getUTCMonth() + 1)}/${date.getUTCFullYear()}`;
 }
 
-const MONTH_NAMES = [
-  'Januari',
-  'Februari',
-  'Maret',
-  'April',
-  'Mei',
-  'Juni',
-  'Juli',
-  'Agustus',
-  'September',
-  'Oktober',
-  'November',
-  'Desember',
-];
 
 function daysInMonth(y: number, m: number): number {
   if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
