@@ -3,7 +3,7 @@
  * second process over loopback.
  *
  *   DATABASE_URL=postgres://tepat:tepat@127.0.0.1:5432/tepat \
- *     npx tsx bench/public-check.ts [--people 1000000] [--rate 3000] [--seconds 30] [--connections 64] [--seed-only]
+ *     npx tsx bench/public-check.ts [--people 1000000] [--rate 1500,3000] [--seconds 30] [--connections 64] [--seed-only]
  *
  * The server process seeds (once) a database `<name>_bench_portal` with `--people`
  * members in families of three, set-based with COPY (NIK encrypted and blind-indexed
@@ -13,11 +13,14 @@
  *
  * 1. hello-world, closed loop: the machine's ceiling for an HTTP round trip;
  * 2. NIK check, closed loop: the most checks/s; their ratio to (1);
- * 3. NIK check, open loop at `--rate` for `--seconds`: achieved rate and p50/p99,
+ * 3. NIK check, open loop at each `--rate` (comma-separated) for `--seconds`: achieved rate and p50/p99,
  *    latency counted from each request's scheduled time (no coordinated omission);
  * 4. flood: one client (127.0.0.2) hammering with every connection it has while 600
- *    other clients (127.1.x.y) check at a steady 300/s — their p99 and answers.
+ *    other clients (127.1.x.y) check at a steady 300/s — their p99 and answers; then the
+ *    same against a server whose refusals skip the tarpit.
  *
+ * It also prints the server side's CPU per request (the Node process, and its PostgreSQL
+ * backends read from /proc), which says more than the rates on a shared machine.
  * Checks mix found (50 %), right NIK with a wrong name (25 %) and unknown NIK (25 %).
  * For (2) and (3) the per-client limits are raised (all load comes from few
  * addresses); the flood (4) runs against the default limits.
@@ -97,17 +100,21 @@ function request(agent: http.Agent, port: number, r: Req): Promise<number> {
   });
 }
 
-/** Closed loop: `connections` requests in flight at all times for `seconds`. */
-async function closedLoop(port: number, connections: number, seconds: number, next: (i: number) => Req): Promise<Sample> {
+/**
+ * Closed loop: `connections` requests in flight at all times for `seconds`. `next` gets
+ * the worker's number too: a worker that keeps one source address keeps one keep-alive
+ * connection (the agent pools per source address).
+ */
+async function closedLoop(port: number, connections: number, seconds: number, next: (i: number, worker: number) => Req): Promise<Sample> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const s: Sample = { ms: [], codes: {}, sent: 0, seconds };
   const end = performance.now() + seconds * 1000;
   let i = 0;
-  await Promise.all(Array.from({ length: connections }, async () => {
+  await Promise.all(Array.from({ length: connections }, async (_, worker) => {
     while (performance.now() < end) {
       const t0 = performance.now();
       s.sent++;
-      const code = await request(agent, port, next(i++));
+      const code = await request(agent, port, next(i++, worker));
       s.ms.push(performance.now() - t0);
       s.codes[code] = (s.codes[code] ?? 0) + 1;
     }
@@ -116,9 +123,13 @@ async function closedLoop(port: number, connections: number, seconds: number, ne
   return s;
 }
 
-/** Open loop: requests start on schedule at `rate`/s whatever the answers do; latency from the scheduled time. */
-async function openLoop(port: number, rate: number, seconds: number, connections: number, next: (i: number) => Req): Promise<Sample> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+/**
+ * Open loop: requests start on schedule at `rate`/s whatever the answers do; latency from
+ * the scheduled time (a request waiting for a free connection counts as slow).
+ * At most `perAddress` keep-alive connections per source address.
+ */
+async function openLoop(port: number, rate: number, seconds: number, perAddress: number, next: (i: number) => Req): Promise<Sample> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: perAddress });
   const s: Sample = { ms: [], codes: {}, sent: 0, seconds };
   const start = performance.now();
   const total = Math.round(rate * seconds);
@@ -144,7 +155,7 @@ async function openLoop(port: number, rate: number, seconds: number, connections
   return s;
 }
 
-interface LoadConfig { job: 'main' | 'flooder' | 'others'; seed: number; checkPort: number; guardPort: number; helloPort: number; people: number; rate: number; seconds: number; connections: number }
+interface LoadConfig { job: 'main' | 'flooder' | 'others'; variant?: string; seed: number; checkPort: number; guardPort: number; helloPort: number; people: number; rates: number[]; seconds: number; connections: number }
 
 async function runLoad(cfg: LoadConfig) {
   // mulberry32: a small PRNG with a full 2^32 period (the seed differs per process).
@@ -164,21 +175,23 @@ async function runLoad(cfg: LoadConfig) {
     const name = mode === 2 ? 'NAMA YANG TIDAK COCOK' : p.name;
     return JSON.stringify({ nik, name });
   };
-  // Sources on loopback: 127.0.0.0/8 is all ours, so each simulated client has its own address.
-  const spread = (i: number) => `127.0.${1 + (i % 200)}.${1 + ((i >> 3) % 250)}`;
-  // Others: 600 clients at 0.5/s each (under the default per-client limits), 300/s in all.
-  const others = (i: number): Req => ({ path: '/api/v1/public/check', body: checkBody(i), localAddress: `127.1.${1 + (i % 3)}.${1 + (Math.floor(i / 3) % 200)}` });
+  // Sources on loopback: 127.0.0.0/8 is all ours, so each simulated client has its own
+  // address (and its own keep-alive connection). Throughput runs use one address per
+  // connection; the "others" are 600 clients at 0.5 checks/s each.
+  const address = (n: number) => `127.0.${1 + Math.floor(n / 250)}.${1 + (n % 250)}`;
+  const check = (i: number, source: string): Req => ({ path: '/api/v1/public/check', body: checkBody(i), localAddress: source });
+  const others = (i: number): Req => check(i, `127.1.${1 + (i % 3)}.${1 + (Math.floor(i / 3) % 200)}`);
   const out: Record<string, unknown> = {};
   const started = performance.now();
   const log = (m: string) => process.send!({ log: `${((performance.now() - started) / 1000).toFixed(0)} s: ${m}` });
 
   if (cfg.job === 'flooder') {
-    out.flooder = summary(await closedLoop(cfg.guardPort, cfg.connections, 20, () => ({ path: '/api/v1/public/check', body: checkBody(0), localAddress: '127.0.0.2' })));
+    out[`flooder${cfg.variant}`] = summary(await closedLoop(cfg.guardPort, cfg.connections, 20, () => check(0, '127.0.0.2')));
   } else if (cfg.job === 'others') {
-    out.othersDuringFlood = summary(await openLoop(cfg.guardPort, 300, 20, 700, (i) => others(i + 3000)));
+    out[`othersDuringFlood${cfg.variant}`] = summary(await openLoop(cfg.guardPort, 300, 20, 1, (i) => others(i + 3000)));
   } else {
     log('warm-up 5 s');
-    await openLoop(cfg.checkPort, 1000, 5, cfg.connections, (i) => ({ path: '/api/v1/public/check', body: checkBody(i), localAddress: spread(i) }));
+    await openLoop(cfg.checkPort, 1000, 5, 1, (i) => check(i, address(i % cfg.connections)));
     await closedLoop(cfg.helloPort, cfg.connections, 2, () => ({ path: '/hello' }));
     // The server measures its own CPU between these marks.
     const phase = async (name: string, run: () => Promise<Sample>) => {
@@ -189,9 +202,11 @@ async function runLoad(cfg: LoadConfig) {
       return summary(s);
     };
     out.hello = await phase('hello', () => closedLoop(cfg.helloPort, cfg.connections, 10, () => ({ path: '/hello' })));
-    out.checkMax = await phase('checkMax', () => closedLoop(cfg.checkPort, cfg.connections, 10, (i) => ({ path: '/api/v1/public/check', body: checkBody(i), localAddress: spread(i) })));
-    out.checkRate = await phase('checkRate', () => openLoop(cfg.checkPort, cfg.rate, cfg.seconds, cfg.connections * 4, (i) => ({ path: '/api/v1/public/check', body: checkBody(i), localAddress: spread(i) })));
-    out.othersAlone = await phase('othersAlone', () => openLoop(cfg.guardPort, 300, 10, 700, others));
+    out.checkMax = await phase('checkMax', () => closedLoop(cfg.checkPort, cfg.connections, 10, (i, w) => check(i, address(w))));
+    for (const rate of cfg.rates) {
+      out[`checkRate${rate}`] = await phase(`checkRate${rate}`, () => openLoop(cfg.checkPort, rate, cfg.seconds, 1, (i) => check(i, address(i % (cfg.connections * 4)))));
+    }
+    out.othersAlone = await phase('othersAlone', () => openLoop(cfg.guardPort, 300, 10, 1, others));
   }
   process.send!({ result: out });
 }
@@ -283,7 +298,8 @@ function mark(name: string): void {
     serverCpu[phase] = { cpuMs: (cpu.user + cpu.system) / 1000, pgMs: 0, wallMs };
     pgDone.push(Promise.all([start.pg, backendCpu()]).then(([a, b]) => {
       let ms = 0;
-      for (const [pid, t] of b) ms += t - (a.get(pid) ?? t);
+      // A backend that started during the phase counts whole.
+      for (const [pid, t] of b) ms += t - (a.get(pid) ?? 0);
       serverCpu[phase]!.pgMs = ms;
     }));
   } else {
@@ -321,19 +337,25 @@ async function main() {
   const open = await buildServer(ctx, { portal: { defence: { hardPerClient: wide, softPerClient: wide } } });
   // (4): default limits.
   const guarded = await buildServer(ctx);
+  // (4b): default limits, refusals without the tarpit, to show what it is worth.
+  const untarpitted = await buildServer(ctx, { portal: { defence: { tarpitMs: 0 } } });
   const hello = Fastify();
   hello.get('/hello', async () => ({ hello: 'world' }));
-  const ports = await Promise.all([open, guarded, hello].map(async (a) => Number(new URL(await a.listen({ port: 0, host: '127.0.0.1' })).port)));
+  const ports = await Promise.all([open, guarded, hello, untarpitted].map(async (a) => Number(new URL(await a.listen({ port: 0, host: '127.0.0.1' })).port)));
 
   const cpu0 = process.cpuUsage();
-  const base = { checkPort: ports[0]!, guardPort: ports[1]!, helloPort: ports[2]!, people, rate: Number(values.rate), seconds: Number(values.seconds), connections: Number(values.connections) };
-  const deadline = setTimeout(() => { console.error('bench took too long; stopping'); process.exit(1); }, (Number(values.seconds) + 150) * 1000);
+  const rates = String(values.rate).split(',').map(Number);
+  const base = { checkPort: ports[0]!, guardPort: ports[1]!, helloPort: ports[2]!, people, rates, seconds: Number(values.seconds), connections: Number(values.connections) };
+  const deadline = setTimeout(() => { console.error('bench took too long; stopping'); process.exit(1); }, (Number(values.seconds) * rates.length + 150) * 1000);
   const main = await load({ ...base, job: 'main', seed: 1 });
   console.log('  … flood: one client with every connection (own process) + others at 300/s (own process) for 20 s');
   mark('flood');
-  const [flood, during] = await Promise.all([load({ ...base, job: 'flooder', seed: 2 }), load({ ...base, job: 'others', seed: 3 })]);
+  const [flood, during] = await Promise.all([load({ ...base, job: 'flooder', variant: '', seed: 2 }), load({ ...base, job: 'others', variant: '', seed: 3 })]);
   mark('flood:end');
-  const result = { ...main, ...flood, ...during } as Record<string, ReturnType<typeof summary>>;
+  console.log('  … the same flood against a server without the tarpit, 20 s');
+  const noTarpit = { ...base, guardPort: ports[3]! };
+  const [flood2, during2] = await Promise.all([load({ ...noTarpit, job: 'flooder', variant: 'NoTarpit', seed: 4 }), load({ ...noTarpit, job: 'others', variant: 'NoTarpit', seed: 5 })]);
+  const result = { ...main, ...flood, ...during, ...flood2, ...during2 } as Record<string, ReturnType<typeof summary>>;
   clearTimeout(deadline);
   const cpu = process.cpuUsage(cpu0);
   const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
@@ -343,10 +365,16 @@ async function main() {
   console.log(`hello-world (closed loop, ${values.connections} conn):  ${f(r.hello!.rps)} req/s, p50 ${f(r.hello!.p50)} ms, p99 ${f(r.hello!.p99)} ms`);
   console.log(`NIK check   (closed loop, ${values.connections} conn):  ${f(r.checkMax!.rps)} req/s, p50 ${f(r.checkMax!.p50)} ms, p99 ${f(r.checkMax!.p99)} ms  codes ${JSON.stringify(r.checkMax!.codes)}`);
   console.log(`  ratio check / hello-world: ${(r.checkMax!.rps / r.hello!.rps).toFixed(3)}`);
-  console.log(`NIK check   (open loop ${values.rate}/s, ${values.seconds} s): ${f(r.checkRate!.okRps)} ok/s, p50 ${f(r.checkRate!.p50)} ms, p99 ${f(r.checkRate!.p99)} ms, max ${f(r.checkRate!.max)} ms  codes ${JSON.stringify(r.checkRate!.codes)}`);
+  for (const rate of rates) {
+    const x = r[`checkRate${rate}`]!;
+    console.log(`NIK check   (open loop ${rate}/s, ${values.seconds} s): ${f(x.okRps)} ok/s, p50 ${f(x.p50)} ms, p99 ${f(x.p99)} ms, max ${f(x.max)} ms  codes ${JSON.stringify(x.codes)}`);
+  }
   console.log(`others alone (300/s, 600 clients):         p50 ${f(r.othersAlone!.p50)} ms, p99 ${f(r.othersAlone!.p99)} ms  codes ${JSON.stringify(r.othersAlone!.codes)}`);
-  console.log(`flooder (1 client, ${values.connections} conn):               ${f(r.flooder!.rps)} req/s answered, codes ${JSON.stringify(r.flooder!.codes)}`);
-  console.log(`others during flood (300/s):               p50 ${f(r.othersDuringFlood!.p50)} ms, p99 ${f(r.othersDuringFlood!.p99)} ms  codes ${JSON.stringify(r.othersDuringFlood!.codes)}`);
+  for (const v of ['', 'NoTarpit']) {
+    const label = v ? ' (no tarpit)' : '';
+    console.log(`flooder${label} (1 client, ${values.connections} conn): ${f(r[`flooder${v}`]!.rps)} req/s answered, codes ${JSON.stringify(r[`flooder${v}`]!.codes)}`);
+    console.log(`others during flood${label} (300/s):  p50 ${f(r[`othersDuringFlood${v}`]!.p50)} ms, p99 ${f(r[`othersDuringFlood${v}`]!.p99)} ms  codes ${JSON.stringify(r[`othersDuringFlood${v}`]!.codes)}`);
+  }
   await Promise.all(pgDone);
   const perReq = (phase: string, answered: number) => {
     const c = serverCpu[phase];
@@ -356,10 +384,10 @@ async function main() {
   console.log('\nCPU (server side only):');
   console.log(`  hello-world         ${perReq('hello', r.hello!.sent)}`);
   console.log(`  NIK check, closed   ${perReq('checkMax', r.checkMax!.sent)}`);
-  console.log(`  NIK check, open     ${perReq('checkRate', r.checkRate!.sent)}`);
+  for (const rate of rates) console.log(`  NIK check, ${rate}/s ${perReq(`checkRate${rate}`, r[`checkRate${rate}`]!.sent)}`);
   console.log(`  flood + others      ${perReq('flood', r.flooder!.sent + r.othersDuringFlood!.sent)}`);
   console.log(`server process CPU in all: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
-  for (const a of [open, guarded, hello]) await a.close();
+  for (const a of [open, guarded, hello, untarpitted]) await a.close();
   await ctx.close();
   process.exit(0);
 }

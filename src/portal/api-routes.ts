@@ -159,7 +159,7 @@ export function apiRoutes(portal: Portal) {
 
     r.get('/api/v1/public/challenge', {
       schema: { tags, summary: 'A proof-of-work challenge, to send along before being asked', response: { 200: Challenge } },
-    }, async (request, reply) => {
+    }, async (_request, reply) => {
       const c = portal.defence.issue();
       reply.header('cache-control', 'no-store');
       return { token: c.token, difficulty: c.difficulty, algorithm: c.algorithm, expires_at: c.expiresAt, wait_seconds: c.waitSeconds };

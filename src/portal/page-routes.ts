@@ -123,7 +123,7 @@ export function pageRoutes(portal: Portal) {
       const q = request.query as Record<string, string | undefined>;
       const lang: Lang = q.ke === 'en' ? 'en' : 'id';
       const back = q.kembali && /^\/(?![/\\])[^\s]*$/.test(q.kembali) ? q.kembali : '/';
-      reply.setCookie(LANG_COOKIE, lang, { path: '/', sameSite: 'lax', maxAge: 365 * 86400, httpOnly: true });
+      reply.setCookie(LANG_COOKIE, lang, { path: '/', sameSite: 'lax', maxAge: 365 * 86400, httpOnly: true, secure: portal.ctx.config.env === 'production' });
       return reply.redirect(`${base}${back}`, 303);
     });
 
@@ -334,7 +334,8 @@ export function pageRoutes(portal: Portal) {
       const s = region ? await portal.statistics(region) : undefined;
       if (!s) return send(reply, messagePage(pc(request), 'statsTitle', 'notFoundPage', { back: '/statistik' }), 404);
       const path = region === 'ID' ? [] : await portal.regions.path(region!);
-      return reply.status(200).type('text/html; charset=utf-8').header('cache-control', 'public, max-age=300').send(statisticsPage(pc(request), s, path));
+      // The page's language follows a cookie: a browser may keep it, a shared cache may not.
+      return reply.status(200).type('text/html; charset=utf-8').header('cache-control', 'private, max-age=300').send(statisticsPage(pc(request), s, path));
     });
 
     app.get('/statistik.csv', { schema: { hide: true } }, async (request, reply) => {

@@ -37,7 +37,7 @@ export interface PortalOptions {
    * hidden below it. Waiting holds no database connection. Default 10.
    */
   readonly checkFloorMs?: number;
-  /** Batching of look-ups: most per statement, most statements at once, linger (default 64, 4, 2 ms). */
+  /** Batching of look-ups: most per statement, most statements at once, linger (default 64, 4, half the floor up to 5 ms). */
   readonly checkBatch?: Partial<BatcherOptions>;
 }
 
@@ -99,7 +99,7 @@ export function createPortal(ctx: AppContext, opts: PortalOptions = {}): Portal 
       .catch((err: unknown) => ctx.logger.error({ err }, 'audit of challenge mode failed'));
   };
   // Checks share transactions under load (group commit); a batch has no single request id.
-  const batching = { maxBatch: 64, maxInFlight: 4, lingerMs: Math.min(2, floorMs / 4), ...opts.checkBatch };
+  const batching = { maxBatch: 64, maxInFlight: 4, lingerMs: Math.min(5, floorMs / 2), ...opts.checkBatch };
   const nikLookup = createBatcher((inputs: Array<{ nik: string; name: string; bidx?: Buffer }>) =>
     db.transaction((tx) => checkNiks(tx, checkDeps, inputs), portalActor()), batching);
   const villageLookup = createBatcher((inputs: Array<{ villageCode: string; name: string }>) =>

@@ -253,7 +253,8 @@ export function sanggahPage(pc: PageContext, v: {
   const errors = v.errors ?? [];
   const vals = v.values ?? {};
   if (!v.ref || !v.nameMasked) {
-    return layout(pc, t(l, 'sanggahTitle'), html`<h1>${t(l, 'sanggahTitle')}</h1>${errorSummary(l, errors)}<p>${t(l, 'sanggahNoRef')}</p>
+    // No form here to link errors to: an expired or broken reference is said plainly.
+    return layout(pc, t(l, 'sanggahTitle'), html`<h1>${t(l, 'sanggahTitle')}</h1>${errors.map((e) => html`<p class="alert" role="alert">${t(l, e.message)}</p>`)}<p>${t(l, 'sanggahNoRef')}</p>
 <p><a class="button" href="${u(pc, '/cek/wilayah')}">${t(l, 'checkRegionTitle')}</a></p>`);
   }
   return layout(pc, t(l, 'sanggahTitle'), html`<h1>${t(l, 'sanggahTitle')}</h1>

@@ -256,6 +256,18 @@ describe('citizen journeys in Chromium at 360 × 640', () => {
     await noJs.close();
   });
 
+  it('shows statistics, the complaint form and the objection page within the same limits', async () => {
+    const page = await noJsPage();
+    await step(page, () => page.goto(`${base}/statistik`), '17-statistik');
+    await step(page, () => page.click('text=Jawa Barat'));
+    await step(page, () => page.goto(`${base}/statistik?wilayah=32.01.01`), '18-statistik-kecamatan');
+    expect(await page.textContent('caption')).toContain('PKH');
+    await step(page, () => page.goto(`${base}/pengaduan?prov=32&kab=32.01&kec=32.01.01&desa=32.01.01.1001`), '19-pengaduan');
+    await step(page, () => page.goto(`${base}/sanggah`), '20-sanggah-tanpa-rujukan');
+    await step(page, () => page.goto(`${base}/lacak`));
+    await page.close();
+  });
+
   it('kept every page within 50 KB, labelled, one column at 360 px, readable and keyboard-reachable', () => {
     expect(reports.length).toBeGreaterThan(15);
     const bad = reports.filter((r) => r.problems.length > 0).map((r) => `${r.url}: ${r.problems.join('; ')}`);

@@ -4,7 +4,7 @@
  * their timing must agree within measurement noise.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPortal, UNKNOWN_NIK, form, FORM, type PortalFixture } from './support.js';
+import { openPortal, form, FORM, type PortalFixture } from './support.js';
 import { nikFor } from '../support/builders.js';
 
 let f: PortalFixture;

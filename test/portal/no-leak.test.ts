@@ -63,7 +63,7 @@ describe('portal answers', () => {
       officerAnswers.push(await f.app.inject({ method: 'GET', url: `/api/v1/portal/submissions/${item.id}`, headers: { cookie: officer.cookie } }));
     }
 
-    expect(answers.length).toBeGreaterThan(150);
+    expect(answers.length).toBeGreaterThan(200);
     const niks = f.people.map((p) => p.nik);
     const kks = f.families.map((fam, i) => kkFor(i, fam.kode_desa));
     const addresses = f.families.map((fam) => fam.alamat!);
