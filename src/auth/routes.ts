@@ -34,6 +34,7 @@ export function authRoutes(ctx: AppContext) {
       return { username: result.account.username, role: result.account.role, scope: result.account.scope, csrfToken: result.csrfToken };
     });
     r.post('/api/v1/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
+      if (request.csrfRejected) throw new AppError('forbidden', 'Token CSRF tidak ada atau tidak cocok.');
       const token = request.cookies[SESSION_COOKIE];
       if (token) await logout({ db: ctx.db, keyring: ctx.keyring }, token);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -15,6 +15,8 @@ export const SESSION_COOKIE = 'tepat_session';
 declare module 'fastify' {
   interface FastifyRequest {
     session?: ActiveSession;
+    /** A session cookie came with a write whose CSRF token was missing or wrong. */
+    csrfRejected?: boolean;
   }
 }
 
@@ -22,13 +24,17 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('session', undefined);
+  app.decorateRequest('csrfRejected', false);
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
     const session = await findSession({ db: ctx.db, keyring: ctx.keyring }, token);
     if (!session) return;
     if (!SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== session.csrfToken) {
-      throw new AppError('forbidden', 'Token CSRF tidak ada atau tidak cocok.');
+      // The write does not act for the session: officer routes refuse it in actorOf;
+      // public forms (status check, usul…) still work for an officer who is logged in.
+      request.csrfRejected = true;
+      return;
     }
     request.session = session;
   });
@@ -37,6 +43,7 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
 /** The acting account as a database actor; throws 401 when not logged in. */
 export function actorOf(request: FastifyRequest, roles?: readonly Role[]): Actor {
   const session = request.session;
+  if (request.csrfRejected) throw new AppError('forbidden', 'Token CSRF tidak ada atau tidak cocok.');
   if (!session) throw new AppError('unauthenticated', 'Silakan masuk terlebih dahulu.');
   if (roles && !roles.includes(session.account.role)) throw new AppError('forbidden', 'Peran Anda tidak berwenang untuk tindakan ini.');
   return { id: session.account.username, role: session.account.role, scope: session.account.scope, channel: 'api', requestId: request.id };

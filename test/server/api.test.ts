@@ -100,6 +100,13 @@ describe('officer API', () => {
   it('refuses a cookie-authenticated write without the CSRF token, and sets a strict httpOnly cookie', async () => {
     const noToken = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: operator.cookie } });
     expect(noToken.statusCode).toBe(403);
+    const reveal = await app.inject({ method: 'POST', url: '/api/v1/members/1/reveal', payload: { purpose: 'pemeriksaan lapangan' }, headers: { cookie: operator.cookie } });
+    expect(reveal.statusCode).toBe(403);
+    // Public forms do not act for the session, so a logged-in officer can still use them.
+    const publicCheck = await app.inject({ method: 'POST', url: '/api/v1/public/check', payload: { nik: '3201010101900001', name: 'SIAPA SAJA' }, headers: { cookie: operator.cookie } });
+    expect(publicCheck.statusCode).toBe(200);
+    const relogin = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'operator.desa1001', password: TEST_PASSWORD }, headers: { cookie: operator.cookie } });
+    expect(relogin.statusCode).toBe(200);
     const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'operator.desa1001', password: TEST_PASSWORD } });
     const setCookie = String(login.headers['set-cookie']);
     expect(setCookie).toMatch(/HttpOnly/);
