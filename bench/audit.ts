@@ -1,6 +1,6 @@
 /**
  * `tepat audit verify` speed over N audit records (default 1,000,000) on PostgreSQL:
- *   npx tsx bench/audit.ts [--records 1000000] [--pg-url URL]
+ *   npx tsx bench/audit.ts [--records 1000000] [--workers 2,3,4] [--sequential] [--dist] [--pg-url URL]
  * Loads a valid chain with COPY (the per-row head trigger is disabled for the load only,
  * then the head is set), then times the same verification the CLI runs.
  */
@@ -14,6 +14,9 @@ import { copyBytes, copyText } from '../src/platform/copy.js';
 
 const { values } = parseArgs({ options: {
   records: { type: 'string', default: '1000000' },
+  workers: { type: 'string' },
+  sequential: { type: 'boolean', default: false },
+  dist: { type: 'boolean', default: false },
   'pg-url': { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://tepat:tepat@127.0.0.1:5432/tepat' },
 } });
 const n = Number(values.records);
@@ -47,9 +50,20 @@ await db.withConnection(async (c) => {
 });
 process.stderr.write(`loaded ${n} records in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 
-const t = performance.now();
-const result = await verifyAuditLog(db);
-const seconds = (performance.now() - t) / 1000;
+async function timed(label: string, verify: () => Promise<Awaited<ReturnType<typeof verifyAuditLog>>>): Promise<void> {
+  const t = performance.now();
+  const result = await verify();
+  const seconds = (performance.now() - t) / 1000;
+  if (!result.ok) throw new Error(`chain broken: ${JSON.stringify(result.firstBroken)}`);
+  process.stdout.write(`${label}: ${result.count} records in ${seconds.toFixed(2)} s = ${Math.round(result.count / seconds)} records/s (target ≥ 500,000)\n`);
+}
+// --dist times the built JavaScript (npm run build), as `tepat audit verify` runs in production;
+// from the TypeScript sources every worker thread first compiles its module through tsx.
+const { verifyAuditLogFast } = (values.dist
+  ? await import(new URL('../dist/platform/audit-verify.js', import.meta.url).href)
+  : await import('../src/platform/audit-verify.js')) as typeof import('../src/platform/audit-verify.js');
+const workerCounts = (values.workers ?? '2').split(',').map(Number);
+if (values.sequential) await timed('sequential (one connection, paged)', () => verifyAuditLog(db));
+for (const workers of workerCounts) await timed(`tepat audit verify, ${workers} workers`, () => verifyAuditLogFast(db, { workers }));
+process.stdout.write(`load average: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
 await db.close();
-if (!result.ok) throw new Error(`chain broken: ${JSON.stringify(result.firstBroken)}`);
-process.stdout.write(`audit verify: ${result.count} records in ${seconds.toFixed(2)} s = ${Math.round(result.count / seconds)} records/s (target ≥ 500,000)\n`);

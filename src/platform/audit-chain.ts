@@ -51,7 +51,8 @@ export type AuditChainVerification =
 const HASH_BYTES = 32;
 const GENESIS = Buffer.alloc(HASH_BYTES);
 // Domain separation and format version: a future v2 cannot collide with v1.
-const MAGIC = Buffer.from('tepat.audit.v1\0', 'latin1');
+export const AUDIT_MAGIC = Buffer.from('tepat.audit.v1\0', 'latin1');
+const MAGIC = AUDIT_MAGIC;
 const MAX_SEQ = (1n << 63n) - 1n;
 const MAX_SAFE_SEQ = BigInt(Number.MAX_SAFE_INTEGER);
 const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -73,6 +73,8 @@ export interface Db {
   close(): Promise<void>;
   /** PGlite only: the whole data directory as a tarball (test templates, backups). */
   dumpDataDir?(): Promise<Blob>;
+  /** PostgreSQL only: the connection string, for worker threads that open their own connections. */
+  readonly url?: string;
 }
 
 // JSON column contents (e.g. change diffs keyed by SQL column name) keep their keys.
@@ -286,7 +288,7 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
   if (opts.databaseUrl) {
     const db = makeDb(postgresPool(opts.databaseUrl));
     await db.withConnection((c) => c.query('select 1'));
-    return db;
+    return { ...db, url: opts.databaseUrl };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
