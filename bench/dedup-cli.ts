@@ -5,4 +5,8 @@
 import { runDedupCommand } from '../src/dedup/cli.js';
 
 process.exitCode = await runDedupCommand(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
-if (process.env.DEDUP_REPORT_RSS) process.stderr.write(`maxRSS=${process.resourceUsage().maxRSS}\n`);
+if (process.env.DEDUP_REPORT_RSS) {
+  const u = process.resourceUsage();
+  // ru_maxrss in KB; CPU of every thread of the process (the helper worker included).
+  process.stderr.write(`maxRSS=${u.maxRSS} cpu=${((u.userCPUTime + u.systemCPUTime) / 1e6).toFixed(1)}\n`);
+}

@@ -16,6 +16,8 @@ import { enqueueCivilJob } from './jobs.js';
 import { civilReport } from './report.js';
 import { CIVIL_CIPHER_CONTEXT, REGION_FILTER } from './store.js';
 import { verifyMember } from './verify-members.js';
+import { resolveCase } from './resolve-case.js';
+import { issuesMessage } from '../registry/edit-record.js';
 import { civilRegistryFor } from './wiring.js';
 
 const VERIFIERS = ['pusat', 'dinsos', 'operator', 'pendamping'] as const;
@@ -53,6 +55,11 @@ const CasesQuery = z.object({
   kind: z.enum(['death', 'move', 'kk_change', 'correction', 'birth']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   after: z.coerce.number().int().nonnegative().default(0),
+});
+
+const ResolveBody = z.object({
+  resolution: z.enum(['confirmed', 'rejected']),
+  note: z.string().trim().max(1000).default(''),
 });
 
 export interface CivilRoutesOptions {
@@ -151,6 +158,22 @@ export function civilRoutes(ctx: AppContext, opts: CivilRoutesOptions = {}) {
         }));
         return { items, next: items.length === q.limit ? items[items.length - 1]!.id : null };
       }, actor);
+    });
+
+    r.post('/api/v1/civil/cases/:id/resolve', {
+      schema: {
+        tags: ['civil'], summary: 'Decide a case: confirm or reject a death, accept or reject a proposal (a correction is applied)',
+        params: IdParams, body: ResolveBody,
+        response: { 200: z.object({ id: z.number(), status: z.enum(['accepted', 'rejected']), applied: z.boolean() }) },
+      },
+    }, async (request) => {
+      const actor = actorOf(request, VERIFIERS);
+      const result = await ctx.db.transaction((tx) => resolveCase(tx, ctx.keyring, { id: request.params.id, ...request.body }), actor);
+      if (result.ok) return { id: result.id, status: result.status, applied: result.applied };
+      if (result.reason === 'not_found') throw new AppError('not_found', 'Kasus tidak ditemukan.');
+      if (result.reason === 'already_decided') throw new AppError('conflict', `Kasus ini sudah diputuskan (${result.status}).`, { status: result.status });
+      if (result.reason === 'note_required') throw new AppError('validation', 'Tulis alasan penolakan (paling sedikit 5 karakter).', { fields: ['note'] });
+      throw new AppError('validation', issuesMessage(result.issues), { fields: result.issues.map((i) => i.field), issues: result.issues });
     });
   };
 }

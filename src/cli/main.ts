@@ -20,6 +20,7 @@ Pemakaian: tepat PERINTAH [opsi]
   pmt load-survey|fit|rank      model kesejahteraan (PMT) dan desil
   eligibility run [--program P] tentukan kelayakan program (PKH, BPNT, BLT-DD, PBI-JK, PIP)
   civil verify|sync|report      verifikasi NIK ke Dukcapil dan ikuti peristiwa (CIVIL_REGISTRY_URL)
+  dashboard rebuild|fold        hitung ulang rekap dasbor / terapkan perubahan yang antre
   civil-registry-sim --port P   simulator Dukcapil untuk demo dan uji
   keys rotate                   kunci enkripsi baru dan enkripsi ulang semua nilai (bertahap)
   audit verify|anchor           periksa rantai jejak audit / cetak kepala untuk dipublikasikan
@@ -59,6 +60,10 @@ const commands: Record<string, Command> = {
   async civil(argv, io) {
     const { runCivilCommand } = await import('../civil/cli.js');
     return withContext((ctx) => runCivilCommand(argv, io, ctx));
+  },
+  async dashboard(argv, io) {
+    const { runDashboardCommand } = await import('../dashboard/cli.js');
+    return withContext((ctx) => runDashboardCommand(argv, io, ctx));
   },
   async 'civil-registry-sim'(argv, io) {
     const { runCivilRegistrySimCommand } = await import('../civil/sim/cli.js');

@@ -4,10 +4,13 @@
  * with or without year/regency, birth date with village, mother's name with birth
  * date), so a single wrong field never hides a true pair. Two records are candidates
  * when they share any key. Keys shared by more than `maxBlockSize` records carry
- * little information and are ignored ("stop keys"): the finer keys cover them.
+ * little information and are ignored ("stop keys"): the finer keys cover them; a pair
+ * of name parts held by a few times its cap is kept as a sorted neighbourhood instead
+ * (see {@link WINDOW}). Key strings ({@link blockingKeys}) are what the registry stores;
+ * the batch index computes the same keys as integers from the prepared features.
  */
 import { parseLooseDate } from './dates.js';
-import { normalizePlace, regionPrefixes, type PreparedRecords } from './features.js';
+import { nameTokens as nameTokens_, normalizePlace, regionPrefixes, type PreparedRecords } from './features.js';
 import { normalizeName, phoneticKey } from './names.js';
 import { analyseNik } from './nik.js';
 import { hashString } from './strings.js';
@@ -141,13 +144,12 @@ export function blockingKeys(record: PersonRecord): string[] {
 function preparedKeys(p: PreparedRecords, i: number, regionStr: readonly string[], out: string[]): void {
   const nameTokens: string[] = [];
   const nameCodes: string[] = [];
-  for (let k = p.nameStart[i]!; k < p.nameStart[i + 1]!; k++) {
-    const t = p.nameTok[k]!;
+  for (const t of nameTokens_(p, p.nameList[i]!)) {
     nameTokens.push(p.tokStr[t]!);
     nameCodes.push(p.tokPhonStr[p.tokPhon[t]!]!);
   }
   const motherTokens: string[] = [];
-  for (let k = p.motherStart[i]!; k < p.motherStart[i + 1]!; k++) motherTokens.push(p.tokStr[p.motherTok[k]!]!);
+  for (const t of nameTokens_(p, p.motherList[i]!)) motherTokens.push(p.tokStr[t]!);
   const region: string[] = [];
   for (let k = 0; k < p.regionDepth[i]!; k++) region.push(regionStr[p.region[i * 4 + k]!]!);
   const y = p.dobY[i]!;
@@ -182,48 +184,242 @@ export function blockLimit(key: string, maxBlockSize = DEFAULT_MAX_BLOCK_SIZE): 
 /** Blocks (records sharing a key) and, per record, the blocks it belongs to. */
 export interface CandidateIndex {
   readonly blockStart: Int32Array;
+  /**
+   * Members of each block: ascending record index for an ordinary block; for a windowed
+   * block (more members than its cap), sorted so that similar records sit together.
+   */
   readonly blockMembers: Int32Array;
   readonly recordBlockStart: Int32Array;
   readonly recordBlocks: Int32Array;
+  /** Position of the record inside each of its blocks (parallel to recordBlocks). */
+  readonly recordBlockPos: Int32Array;
   /** KEY_FAMILY of each block. */
   readonly blockFamily: Uint8Array;
-  readonly stats: { readonly keys: number; readonly blocks: number; readonly stopKeys: number };
+  /** 1 for a windowed block: only members within {@link WINDOW} positions are paired. */
+  readonly blockWindowed: Uint8Array;
+  readonly stats: { readonly keys: number; readonly blocks: number; readonly stopKeys: number; readonly windowedBlocks: number };
 }
 
-function radixSortPairs(keys: Uint32Array, vals: Int32Array, n: number): void {
+/**
+ * Neighbours on each side that a member of a windowed block is paired with. A pair-of-
+ * name-parts key held by more records than its cap (twenty copies of one person, or a
+ * common name) is not dropped at once: up to {@link WINDOWED_FACTOR} times the cap, its
+ * members are sorted by birth date, village and name, and each is compared with its
+ * neighbours, as in sorted-neighbourhood blocking. Beyond that it is a stop key.
+ */
+export const WINDOW = 4;
+/** A windowed key held by more than this many times its cap is a stop key. */
+export const WINDOWED_FACTOR = 4;
+/** Key families whose oversized blocks are windowed rather than dropped. */
+const WINDOWED_FAMILIES = 1 << KEY_FAMILY.namePair;
+
+/**
+ * Sort (key, value) pairs by key: least-significant-digit radix sort, three passes of
+ * 11 bits (the counts fit in the L1 cache). Stable, so equal keys keep their order.
+ * Returns the sorted arrays (one of them the input's storage reused).
+ */
+function radixSortPairs(keys: Uint32Array<ArrayBuffer>, vals: Int32Array<ArrayBuffer>, n: number): { keys: Uint32Array<ArrayBuffer>; vals: Int32Array<ArrayBuffer> } {
   const k2 = new Uint32Array(n);
   const v2 = new Int32Array(n);
-  const count = new Int32Array(65537);
-  let srcK: Uint32Array = keys, srcV: Int32Array = vals, dstK: Uint32Array = k2, dstV: Int32Array = v2;
-  for (let shift = 0; shift < 32; shift += 16) {
-    count.fill(0);
-    for (let x = 0; x < n; x++) count[((srcK[x]! >>> shift) & 0xffff) + 1]!++;
-    for (let b = 0; b < 65536; b++) count[b + 1]! += count[b]!;
-    for (let x = 0; x < n; x++) {
-      const key = srcK[x]!;
-      const pos = count[(key >>> shift) & 0xffff]!++;
-      dstK[pos] = key;
-      dstV[pos] = srcV[x]!;
-    }
-    const tk = srcK; srcK = dstK; dstK = tk;
-    const tv = srcV; srcV = dstV; dstV = tv;
+  const c0 = new Int32Array(2049);
+  const c1 = new Int32Array(2049);
+  const c2 = new Int32Array(1025);
+  for (let x = 0; x < n; x++) {
+    const k = keys[x]!;
+    c0[(k & 2047) + 1]!++;
+    c1[((k >>> 11) & 2047) + 1]!++;
+    c2[(k >>> 22) + 1]!++;
   }
-  // Two passes: the sorted data is back in the original arrays.
+  for (let b = 0; b < 2048; b++) {
+    c0[b + 1]! += c0[b]!;
+    c1[b + 1]! += c1[b]!;
+  }
+  for (let b = 0; b < 1024; b++) c2[b + 1]! += c2[b]!;
+  for (let x = 0; x < n; x++) {
+    const k = keys[x]!;
+    const at = c0[k & 2047]!++;
+    k2[at] = k;
+    v2[at] = vals[x]!;
+  }
+  for (let x = 0; x < n; x++) {
+    const k = k2[x]!;
+    const at = c1[(k >>> 11) & 2047]!++;
+    keys[at] = k;
+    vals[at] = v2[x]!;
+  }
+  for (let x = 0; x < n; x++) {
+    const k = keys[x]!;
+    const at = c2[k >>> 22]!++;
+    k2[at] = k;
+    v2[at] = vals[x]!;
+  }
+  return { keys: k2, vals: v2 };
+}
+
+const TAG = { i: 1, ia: 2, ib: 3, ic: 4, id: 5, ie: 6, dn: 7, ny: 8, nm: 9, nd: 10, nv: 11, np: 12, nn: 13, nny: 14, nnr: 15, n1r: 16, dl: 17, del: 18, dr: 19, mo: 20 } as const;
+
+/** One MurmurHash3 (x86, 32-bit) round: `v` mixed into the running hash `h`. */
+function mix(h: number, v: number): number {
+  let k = Math.imul(v, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function mixChars(h: number, s: string, from: number, to: number): number {
+  for (let x = from; x < to; x++) h = mix(h, s.charCodeAt(x));
+  return h;
+}
+
+function finish(h: number, family: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return ((h & 0x1fffffff) | (family << 29)) >>> 0;
+}
+
+/**
+ * The keys of {@link keysFrom} as integers, computed from a prepared record set without
+ * building strings: name parts by phonetic-class id, dates as numbers, regions and
+ * places by dictionary id. Two records share an integer key exactly when they share the
+ * key string (up to hash collisions). Work that depends on the name alone is done once
+ * per distinct name.
+ */
+class KeyGenerator {
+  /** Per name list: up to three phonetic class ids (in key order), their count, extra data. */
+  private readonly codes: Int32Array;
+  private readonly codeCount: Uint8Array;
+  private readonly initials: Int32Array;
+  private readonly delStart: Int32Array;
+  private readonly delHash: Int32Array;
+  /** Per mother list: phonetic class of its longest part. */
+  private readonly motherCode: Int32Array;
+  /** Per phonetic class: hash of its first three letters. */
+  private readonly prefix3: Int32Array;
+  /** Most keys one record can get. */
+  readonly maxKeys: number;
+
+  constructor(private readonly p: PreparedRecords) {
+    const lists = p.listStart.length - 1;
+    this.codes = new Int32Array(lists * 3).fill(-1);
+    this.codeCount = new Uint8Array(lists);
+    this.initials = new Int32Array(lists);
+    this.motherCode = new Int32Array(lists).fill(-1);
+    const delStart = [0];
+    const delHash: number[] = [];
+    const phonStr = p.tokPhonStr;
+    for (let l = 0; l < lists; l++) {
+      const toks = p.listTok.subarray(p.listStart[l]!, p.listStart[l + 1]!);
+      // As keysFrom: the three longest parts (ties: first written), by distinct key.
+      const order = Array.from(toks.keys()).filter((x) => p.tokStr[toks[x]!]!.length >= 2)
+        .sort((a, b) => p.tokStr[toks[b]!]!.length - p.tokStr[toks[a]!]!.length || a - b);
+      const chosen: number[] = [];
+      for (const x of order) {
+        const c = p.tokPhon[toks[x]!]!;
+        if (phonStr[c]!.length < 2 || chosen.includes(c)) continue;
+        chosen.push(c);
+        if (chosen.length === 3) break;
+      }
+      chosen.sort((a, b) => (phonStr[a]! < phonStr[b]! ? -1 : phonStr[a]! > phonStr[b]! ? 1 : 0));
+      chosen.forEach((c, k) => (this.codes[l * 3 + k] = c));
+      this.codeCount[l] = chosen.length;
+      const firsts = chosen.map((c) => phonStr[c]!.charCodeAt(0)).sort((a, b) => a - b);
+      let h: number = TAG.dl;
+      for (const c of firsts) h = mix(h, c);
+      this.initials[l] = h;
+      let longest = '';
+      for (const c of chosen) if (phonStr[c]!.length > longest.length) longest = phonStr[c]!;
+      if (longest.length >= 5) {
+        const seen = new Set<string>([longest]);
+        for (let x = 0; x < longest.length; x++) seen.add(longest.slice(0, x) + longest.slice(x + 1));
+        for (const v of seen) delHash.push(mixChars(TAG.del, v, 0, v.length));
+      }
+      delStart.push(delHash.length);
+      let best = -1;
+      for (const t of toks) if (best < 0 || p.tokStr[t]!.length > p.tokStr[best]!.length) best = t;
+      if (best >= 0) this.motherCode[l] = p.tokPhon[best]!;
+    }
+    this.delStart = Int32Array.from(delStart);
+    let maxDel = 0;
+    for (let l = 0; l < lists; l++) maxDel = Math.max(maxDel, delStart[l + 1]! - delStart[l]!);
+    // 8 identifier keys, 6 per name part (3), 3 per pair of parts (3), n1r, dl, dr, mo.
+    this.maxKeys = 8 + 18 + 9 + 4 + maxDel;
+    this.delHash = Int32Array.from(delHash);
+    this.prefix3 = Int32Array.from(phonStr, (c) => mixChars(0x5bd1e995, c, 0, Math.min(3, c.length)));
+  }
+
+  /** Write the keys of record i into `out` from position `at`; returns how many. */
+  keys(i: number, out: Uint32Array, at: number): number {
+    const p = this.p;
+    let k = at;
+    const id = p.idStr[i]!;
+    if (id.length >= 6) {
+      const L = id.length;
+      const q1 = Math.floor(L / 4);
+      const q2 = Math.floor(L / 2);
+      const q3 = Math.floor((3 * L) / 4);
+      out[k++] = finish(mixChars(TAG.i, id, 0, L), KEY_FAMILY.id);
+      out[k++] = finish(mixChars(TAG.ia, id, q1, L), KEY_FAMILY.idPart);
+      out[k++] = finish(mixChars(mix(mixChars(TAG.ib, id, 0, q1), 45), id, q2, L), KEY_FAMILY.idPart);
+      out[k++] = finish(mixChars(mix(mixChars(TAG.ic, id, 0, q2), 45), id, q3, L), KEY_FAMILY.idPart);
+      out[k++] = finish(mix(mixChars(TAG.id, id, 0, q3), 45), KEY_FAMILY.idPart);
+      for (const q of [q1, q2, q3]) out[k++] = finish(mixChars(mixChars(mix(TAG.ie, q), id, 0, q - 1), id, q + 1, L), KEY_FAMILY.idPart);
+    }
+    const list = p.nameList[i]!;
+    const nc = list >= 0 ? this.codeCount[list]! : 0;
+    const c0 = nc > 0 ? this.codes[list * 3]! : -1;
+    const y = p.dobY[i]!;
+    const hasDob = y > 0;
+    const m = p.dobM[i]!;
+    const d = p.dobD[i]!;
+    const lo = m < d ? m : d;
+    const hi = m < d ? d : m;
+    const depth = p.regionDepth[i]!;
+    const regency = depth >= 2 ? p.region[i * 4 + 1]! : -1;
+    const district = depth >= 3 ? p.region[i * 4 + 2]! : -1;
+    const village = depth > 0 ? p.region[i * 4 + depth - 1]! : -1;
+    const place = p.place[i]!;
+    for (let a = 0; a < nc; a++) {
+      const c = this.codes[list * 3 + a]!;
+      if (hasDob) {
+        out[k++] = finish(mix(mix(mix(mix(TAG.dn, y), lo), hi), c), KEY_FAMILY.dateName);
+        out[k++] = finish(mix(mix(TAG.ny, y), c), KEY_FAMILY.yearName);
+        out[k++] = finish(mix(mix(mix(TAG.nm, lo), hi), c), KEY_FAMILY.yearName);
+      }
+      if (district >= 0) out[k++] = finish(mix(mix(TAG.nd, c), district), KEY_FAMILY.namePairPlus);
+      if (village >= 0) out[k++] = finish(mix(mix(TAG.nv, this.prefix3[c]!), village), KEY_FAMILY.namePairPlus);
+      if (place >= 0) out[k++] = finish(mix(mix(TAG.np, c), place), KEY_FAMILY.namePairPlus);
+    }
+    for (let a = 0; a < nc; a++) {
+      for (let b = a + 1; b < nc; b++) {
+        const pair = mix(mix(0x27d4eb2d, this.codes[list * 3 + a]!), this.codes[list * 3 + b]!);
+        out[k++] = finish(mix(TAG.nn, pair), KEY_FAMILY.namePair);
+        if (hasDob) out[k++] = finish(mix(mix(TAG.nny, pair), y), KEY_FAMILY.namePairPlus);
+        if (regency >= 0) out[k++] = finish(mix(mix(TAG.nnr, pair), regency), KEY_FAMILY.namePairPlus);
+      }
+    }
+    if (nc === 1 && village >= 0) out[k++] = finish(mix(mix(TAG.n1r, c0), village), KEY_FAMILY.namePairPlus);
+    if (hasDob && nc > 0) out[k++] = finish(mix(mix(mix(this.initials[list]!, y), lo), hi), KEY_FAMILY.dateName);
+    if (list >= 0) for (let x = this.delStart[list]!; x < this.delStart[list + 1]!; x++) out[k++] = finish(this.delHash[x]!, KEY_FAMILY.namePair);
+    if (hasDob && village >= 0) out[k++] = finish(mix(mix(mix(mix(TAG.dr, y), lo), hi), village), KEY_FAMILY.dateRegion);
+    const mother = p.motherList[i]!;
+    if (hasDob && mother >= 0) out[k++] = finish(mix(mix(mix(mix(TAG.mo, y), lo), hi), this.motherCode[mother]!), KEY_FAMILY.mother);
+    return k - at;
+  }
 }
 
 /** Build the candidate index of a prepared record set. */
 export function buildCandidateIndex(p: PreparedRecords, options: { maxBlockSize?: number } = {}): CandidateIndex {
   const cap = options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
   const n = p.n;
-  let keys = new Uint32Array(Math.max(16, n * 16));
+  const gen = new KeyGenerator(p);
+  let keys = new Uint32Array(Math.max(1024, n * 36));
   let recs = new Int32Array(keys.length);
   let len = 0;
-  const buf: string[] = [];
-  const regionStr = p.regionStr;
   for (let i = 0; i < n; i++) {
-    buf.length = 0;
-    preparedKeys(p, i, regionStr, buf);
-    if (len + buf.length > keys.length) {
+    if (len + gen.maxKeys > keys.length) {
       const nk = new Uint32Array(keys.length * 2);
       nk.set(keys);
       keys = nk;
@@ -231,25 +427,32 @@ export function buildCandidateIndex(p: PreparedRecords, options: { maxBlockSize?
       nr.set(recs);
       recs = nr;
     }
-    for (const s of buf) {
-      keys[len] = keyHash(s);
-      recs[len++] = i;
-    }
+    const count = gen.keys(i, keys, len);
+    for (let x = len; x < len + count; x++) recs[x] = i;
+    len += count;
   }
-  radixSortPairs(keys, recs, len);
-  // Group runs of equal keys; keep blocks of 2..cap distinct records.
+  ({ keys, vals: recs } = radixSortPairs(keys, recs, len));
+  // Windowed blocks (keys built from the name alone) are ordered by what the key lacks:
+  // birth date, then village, then the name itself.
+  const byDateVillageName = (a: number, b: number): number =>
+    p.dobY[a]! - p.dobY[b]! || p.dobM[a]! - p.dobM[b]! || p.dobD[a]! - p.dobD[b]! ||
+    p.region[a * 4 + 3]! - p.region[b * 4 + 3]! || p.region[a * 4 + 2]! - p.region[b * 4 + 2]! || p.nameList[a]! - p.nameList[b]! || a - b;
+  // Group runs of equal keys: blocks of 2..cap distinct records are ordinary, larger
+  // ones are windowed.
   const blockStartList: number[] = [0];
   const familyList: number[] = [];
+  const windowedList: number[] = [];
   const members = new Int32Array(len);
   let m = 0;
+  let windowed = 0;
   let stopKeys = 0;
   const perRecord = new Int32Array(n + 1);
   for (let s = 0; s < len; ) {
     let e = s + 1;
     while (e < len && keys[e] === keys[s]) e++;
-    const size = e - s;
-    const limit = COARSE_FAMILIES.has(keys[s]! >>> 29) ? Math.max(2, cap >> 2) : cap;
-    if (size >= 2 && size <= limit * 2) {
+    const family = keys[s]! >>> 29;
+    const limit = COARSE_FAMILIES.has(family) ? Math.max(2, cap >> 2) : cap;
+    if (e - s >= 2) {
       const start = m;
       for (let x = s; x < e; x++) {
         const r = recs[x]!;
@@ -257,32 +460,46 @@ export function buildCandidateIndex(p: PreparedRecords, options: { maxBlockSize?
         members[m++] = r;
       }
       const distinct = m - start;
-      if (distinct >= 2 && distinct <= limit) {
+      if (distinct >= 2 && distinct <= (((WINDOWED_FAMILIES >>> family) & 1) === 1 ? limit * WINDOWED_FACTOR : limit)) {
+        const big = distinct > limit;
+        if (big) {
+          members.subarray(start, m).sort(byDateVillageName);
+          windowed++;
+        }
         blockStartList.push(m);
-        familyList.push(keys[s]! >>> 29);
+        familyList.push(family);
+        windowedList.push(big ? 1 : 0);
         for (let x = start; x < m; x++) perRecord[members[x]! + 1]!++;
       } else {
         if (distinct > limit) stopKeys++;
         m = start;
       }
-    } else if (size > limit * 2) stopKeys++;
+    }
     s = e;
   }
   const blockStart = Int32Array.from(blockStartList);
   const blocks = blockStart.length - 1;
   for (let i = 0; i < n; i++) perRecord[i + 1]! += perRecord[i]!;
   const recordBlocks = new Int32Array(perRecord[n]!);
+  const recordBlockPos = new Int32Array(perRecord[n]!);
   const fill = perRecord.slice(0, n);
   for (let b = 0; b < blocks; b++) {
-    for (let x = blockStart[b]!; x < blockStart[b + 1]!; x++) recordBlocks[fill[members[x]!]!++] = b;
+    const s0 = blockStart[b]!;
+    for (let x = s0; x < blockStart[b + 1]!; x++) {
+      const at = fill[members[x]!]!++;
+      recordBlocks[at] = b;
+      recordBlockPos[at] = x - s0;
+    }
   }
   return {
     blockStart,
     blockMembers: members.slice(0, m),
     recordBlockStart: perRecord,
     recordBlocks,
+    recordBlockPos,
     blockFamily: Uint8Array.from(familyList),
-    stats: { keys: len, blocks, stopKeys },
+    blockWindowed: Uint8Array.from(windowedList),
+    stats: { keys: len, blocks, stopKeys, windowedBlocks: windowed },
   };
 }
 
@@ -298,10 +515,10 @@ export function forEachCandidatePair(
   options: { linkOnly?: boolean; from?: number; to?: number; families?: number } = {},
 ): number {
   const familyMask = options.families ?? 0xff;
-  const blockFamily = index.blockFamily;
+  const { blockFamily, blockWindowed } = index;
   const n = p.n;
   const mark = new Int32Array(n).fill(-1);
-  const { blockStart, blockMembers, recordBlockStart, recordBlocks } = index;
+  const { blockStart, blockMembers, recordBlockStart, recordBlocks, recordBlockPos } = index;
   const linkOnly = options.linkOnly === true;
   const src = p.source;
   let count = 0;
@@ -312,6 +529,20 @@ export function forEachCandidatePair(
       const b = recordBlocks[x]!;
       if (((familyMask >>> blockFamily[b]!) & 1) === 0) continue;
       const s = blockStart[b]!;
+      if (blockWindowed[b] === 1) {
+        const at = s + recordBlockPos[x]!;
+        const lo = Math.max(s, at - WINDOW);
+        const hi = Math.min(blockStart[b + 1]! - 1, at + WINDOW);
+        for (let k = lo; k <= hi; k++) {
+          const j = blockMembers[k]!;
+          if (j <= i || mark[j] === i) continue;
+          mark[j] = i;
+          if (linkOnly && src[j] === si) continue;
+          count++;
+          fn(i, j);
+        }
+        continue;
+      }
       for (let k = blockStart[b + 1]! - 1; k >= s; k--) {
         const j = blockMembers[k]!;
         if (j <= i) break;
@@ -324,4 +555,113 @@ export function forEachCandidatePair(
     }
   }
   return count;
+}
+
+/** Candidate pairs (i < j, each once), with the key families that produced each. */
+export interface CandidatePairs {
+  readonly count: number;
+  readonly i: Int32Array;
+  readonly j: Int32Array;
+  /** Bit mask of KEY_FAMILY values of the blocks the pair shares. */
+  readonly families: Uint8Array;
+}
+
+/**
+ * Enumerate the candidate pairs of an index once into arrays (ordered by i, then by
+ * first appearance), so that estimation and scoring read them sequentially instead of
+ * walking the blocks again. With `linkOnly`, pairs from the same source are left out;
+ * `from`/`to` limit i (pairs of disjoint ranges, concatenated in order, are the whole).
+ *
+ * @example const pairs = collectCandidatePairs(p, buildCandidateIndex(p));
+ */
+export function collectCandidatePairs(
+  p: Pick<PreparedRecords, 'n' | 'source'>,
+  index: CandidateIndex,
+  options: { linkOnly?: boolean; from?: number; to?: number } = {},
+): CandidatePairs {
+  const n = p.n;
+  const from = options.from ?? 0;
+  const to = Math.min(options.to ?? n, n);
+  const { blockStart, blockMembers, recordBlockStart, recordBlocks, recordBlockPos, blockFamily, blockWindowed } = index;
+  const linkOnly = options.linkOnly === true;
+  const src = p.source;
+  const mark = new Int32Array(n).fill(-1);
+  const at = new Int32Array(n);
+  let cap = Math.max(1024, (to - from) * 8);
+  let pi = new Int32Array(cap);
+  let pj = new Int32Array(cap);
+  let fam = new Uint8Array(cap);
+  let count = 0;
+  const add = (i: number, j: number, bit: number): void => {
+    if (mark[j] === i) {
+      const k = at[j]!;
+      if (k >= 0) fam[k]! |= bit;
+      return;
+    }
+    mark[j] = i;
+    if (linkOnly && src[j] === src[i]) {
+      at[j] = -1;
+      return;
+    }
+    if (count === cap) {
+      cap *= 2;
+      const ni = new Int32Array(cap); ni.set(pi); pi = ni;
+      const nj = new Int32Array(cap); nj.set(pj); pj = nj;
+      const nf = new Uint8Array(cap); nf.set(fam); fam = nf;
+    }
+    at[j] = count;
+    pi[count] = i;
+    pj[count] = j;
+    fam[count] = bit;
+    count++;
+  };
+  for (let i = from; i < to; i++) {
+    for (let x = recordBlockStart[i]!; x < recordBlockStart[i + 1]!; x++) {
+      const b = recordBlocks[x]!;
+      const bit = 1 << blockFamily[b]!;
+      const s = blockStart[b]!;
+      if (blockWindowed[b] === 1) {
+        const pos = s + recordBlockPos[x]!;
+        const hi = Math.min(blockStart[b + 1]! - 1, pos + WINDOW);
+        for (let k = Math.max(s, pos - WINDOW); k <= hi; k++) {
+          const j = blockMembers[k]!;
+          if (j > i) add(i, j, bit);
+        }
+        continue;
+      }
+      for (let k = blockStart[b + 1]! - 1; k >= s; k--) {
+        const j = blockMembers[k]!;
+        if (j <= i) break;
+        add(i, j, bit);
+      }
+    }
+  }
+  return { count, i: pi.slice(0, count), j: pj.slice(0, count), families: fam.slice(0, count) };
+}
+
+/**
+ * The record index that splits the work of {@link collectCandidatePairs} in two halves:
+ * a record meets the later members of its blocks (up to {@link WINDOW} in a windowed
+ * block), so early records carry more of it.
+ */
+export function balancedSplit(index: CandidateIndex, n: number): number {
+  const { blockStart, blockMembers, blockWindowed } = index;
+  const work = new Float64Array(n);
+  let total = 0;
+  for (let b = 0; b + 1 < blockStart.length; b++) {
+    const s = blockStart[b]!;
+    const size = blockStart[b + 1]! - s;
+    for (let q = 0; q < size; q++) {
+      // Windowed blocks are not in record order; each member meets about WINDOW others.
+      const w = blockWindowed[b] === 1 ? WINDOW : size - 1 - q;
+      work[blockMembers[s + q]!]! += w + 1;
+      total += w + 1;
+    }
+  }
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    acc += work[i]!;
+    if (acc >= total / 2) return i + 1;
+  }
+  return n;
 }

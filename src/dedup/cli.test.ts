@@ -14,7 +14,7 @@ const GOOD = [
   '5,,,,,,,,,',
 ].join('\n');
 
-function run(csv: string, extra: string[] = []) {
+function run(csv: string, extra: string[] = [], splitBytes?: number) {
   const dir = mkdtempSync(join(tmpdir(), 'dedup-cli-'));
   const input = join(dir, 'in.csv');
   writeFileSync(input, csv);
@@ -23,7 +23,7 @@ function run(csv: string, extra: string[] = []) {
   const io = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) } };
   const clusters = join(dir, 'clusters.csv');
   const pairs = join(dir, 'pairs.csv');
-  return runDedupCommand([input, '--out', clusters, '--pairs', pairs, ...extra], io).then((code) => ({
+  return runDedupCommand([input, '--out', clusters, '--pairs', pairs, ...extra], io, { splitBytes }).then((code) => ({
     code, dir, clusters, pairs, stdout: out.join(''), stderr: err.join(''),
   }));
 }
@@ -54,12 +54,40 @@ describe('tepat dedup', () => {
     ['a non-ISO birth date', `${HEADER}\n1,,,Budi,L,,12/05/1990,,,`, /baris 2: birth_date/],
     ['a ragged row', `${HEADER}\n1,,,Budi,L,,,,,\n2,,,Ani`, /baris 3: 4 kolom, header punya 10/],
     ['an empty record_id', `${HEADER}\n,,,Budi,L,,,,,`, /baris 2: record_id kosong/],
+    ['an unclosed quote', `${HEADER}\n1,,,Budi,L,,,,,\n2,,,"Ani,P,,,,,\n3,,,Ida,P,,,,,`, /baris 3: tanda kutip/],
   ])('rejects %s with exit 2, names the row, writes nothing', async (_label, csv, message) => {
     const r = await run(csv);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(existsSync(r.clusters)).toBe(false);
     expect(existsSync(r.pairs)).toBe(false);
+  });
+
+  describe('on two threads (input split near the middle)', () => {
+    const many = (rows: string[]) => [HEADER, ...rows].join('\n');
+    const people = Array.from({ length: 40 }, (_, k) => `${k + 10},,,Orang Nomor${String.fromCharCode(97 + (k % 26))}${String.fromCharCode(97 + Math.floor(k / 26))},L,Bandung,19${60 + (k % 30)}-0${1 + (k % 9)}-1${k % 10},,"Jl. Mawar ${k}, RT 1",32.01.01.2001`);
+
+    it('gives the same clusters as one thread, with a quoted line break near the middle', async () => {
+      const rows = [...GOOD.split('\n').slice(1), ...people];
+      rows.splice(22, 0, '99,,,"Budi\nSantoso",L,,1970-01-01,,,');
+      const one = await run(many(rows));
+      const two = await run(many(rows), [], 1);
+      expect(one.code).toBe(0);
+      expect(two.code).toBe(0);
+      expect(readFileSync(two.clusters, 'utf8')).toBe(readFileSync(one.clusters, 'utf8'));
+      expect(readFileSync(two.pairs, 'utf8')).toBe(readFileSync(one.pairs, 'utf8'));
+    }, 60_000);
+
+    it('names a record_id of the second half already used in the first, and a bad row there', async () => {
+      const rows = [...people];
+      rows.push('10,,,Ganda,L,,,,,');
+      rows.push('77,,,Budi,X,,,,,');
+      const r = await run(many(rows), [], 1);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('baris 42: record_id 10 sudah dipakai di baris 2');
+      expect(r.stderr).toContain('baris 43: sex "X"');
+      expect(existsSync(r.clusters)).toBe(false);
+    }, 60_000);
   });
 
   it('leaves an existing output untouched when the input is bad', async () => {

@@ -5,15 +5,20 @@
  * atomically (temporary file, then rename), so a failed run leaves no half-written file.
  */
 import { createReadStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { parse } from 'csv-parse';
-import { isValidIsoDate } from './dates.js';
-import { deduplicate } from './dedup.js';
+import { headerIndex, InputError, InputRows, MAX_REPORTED_ERRORS, TooManyProblems, type RowProblem } from './cli-input.js';
+import { CsvSyntaxError, readCsvRows } from './csv-read.js';
+import { deduplicateParallel } from './dedup.js';
 import { FeatureBuilder } from './features.js';
+import { DedupHelper, type FeaturesAnswer } from './parallel.js';
 import { weightToProbability } from './score.js';
 
-export const INPUT_COLUMNS = ['record_id', 'nik', 'kk_number', 'full_name', 'sex', 'birth_place', 'birth_date', 'mother_name', 'address', 'village_code'] as const;
+export { INPUT_COLUMNS } from './cli-input.js';
+
+/** Inputs at least this large are read by two threads, each encoding half of the rows. */
+const SPLIT_BYTES = 8 << 20;
 
 export interface CommandIo {
   readonly stdout: { write(s: string): unknown };
@@ -21,9 +26,6 @@ export interface CommandIo {
 }
 
 const USAGE = 'Pemakaian: tepat dedup INPUT.csv --out CLUSTERS.csv [--pairs PAIRS.csv]\n';
-const MAX_REPORTED_ERRORS = 20;
-
-class InputError extends Error {}
 
 interface ParsedArgs { input: string; out: string; pairs?: string }
 
@@ -78,11 +80,12 @@ async function writeTemp(path: string, chunks: Iterable<string>): Promise<string
 
 /**
  * Run the dedup command. Exit codes: 0 done, 2 bad arguments or bad input (nothing
- * written), 1 unexpected failure.
+ * written), 1 unexpected failure. Inputs of `splitBytes` or more (default 8 MB) are read
+ * and scored on two threads.
  *
  * @example await runDedupCommand(['list.csv', '--out', 'clusters.csv'], { stdout: process.stdout, stderr: process.stderr })
  */
-export async function runDedupCommand(argv: string[], io: CommandIo): Promise<number> {
+export async function runDedupCommand(argv: string[], io: CommandIo, options: { readonly splitBytes?: number } = {}): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout.write(USAGE);
     return 0;
@@ -94,26 +97,43 @@ export async function runDedupCommand(argv: string[], io: CommandIo): Promise<nu
   }
   const builder = new FeatureBuilder();
   const started = performance.now();
+  // A second thread, started now so that its start-up overlaps reading: it reads half of
+  // a large file and scores half of the pairs.
+  let helper: DedupHelper | undefined;
   try {
-    await readInput(args.input, builder);
-  } catch (e) {
-    if (e instanceof InputError) {
-      io.stderr.write(`${e.message}\nTidak ada berkas keluaran yang ditulis.\n`);
-      return 2;
+    const splitBytes = options.splitBytes ?? SPLIT_BYTES;
+    const big = cpus().length > 1 && (await stat(args.input).then((s) => s.isFile() && s.size >= splitBytes, () => false));
+    if (big) helper = DedupHelper.start();
+    try {
+      await readInput(args.input, builder, helper);
+    } catch (e) {
+      if (e instanceof InputError) {
+        io.stderr.write(`${e.message}\nTidak ada berkas keluaran yang ditulis.\n`);
+        return 2;
+      }
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'EACCES') {
+        io.stderr.write(`tidak dapat membaca ${args.input}: ${err.code}\n`);
+        return 2;
+      }
+      if (e instanceof CsvSyntaxError) {
+        io.stderr.write(`${args.input}: CSV rusak: ${e.message}\nTidak ada berkas keluaran yang ditulis.\n`);
+        return 2;
+      }
+      throw e;
     }
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'EACCES') {
-      io.stderr.write(`tidak dapat membaca ${args.input}: ${err.code}\n`);
-      return 2;
-    }
-    if (err.name === 'CsvError') {
-      io.stderr.write(`${args.input}: CSV rusak: ${err.message}\nTidak ada berkas keluaran yang ditulis.\n`);
-      return 2;
-    }
-    throw e;
+    return await dedupAndWrite(builder, args, io, started, helper);
+  } finally {
+    helper?.close();
   }
+}
+
+async function dedupAndWrite(builder: FeatureBuilder, args: ParsedArgs, io: CommandIo, started: number, helper: DedupHelper | undefined): Promise<number> {
+  const read = performance.now();
   const p = builder.finish();
-  const result = deduplicate(p);
+  const finished = performance.now();
+  const result = await deduplicateParallel(p, helper ? { helpers: [helper] } : { threads: 1 });
+  const deduplicated = performance.now();
   const { clusterOf, pairs, scorer } = result;
   // Cluster ids in order of first appearance: K0000001, …
   const label = new Map<number, string>();
@@ -135,6 +155,16 @@ export async function runDedupCommand(argv: string[], io: CommandIo): Promise<nu
   let review = 0;
   for (let e = 0; e < pairs.count; e++) if (clusterOf[pairs.i[e]!] !== clusterOf[pairs.j[e]!]) review++;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (process.env.TEPAT_DEDUP_TIMINGS) {
+    // Phase times for the speed benchmark (bench/dedup-speed.ts), on stderr.
+    const m = result.stats.millis;
+    const s = (x: number): string => (x / 1000).toFixed(1);
+    io.stderr.write(
+      `timings: read ${s(read - started)} s, finish ${s(finished - read)} s, block ${s(m.block)} s, estimate ${s(m.estimate)} s, ` +
+      `score ${s(m.score)} s, cluster ${s(m.cluster)} s, write ${s(performance.now() - deduplicated)} s; ` +
+      `${result.stats.candidatePairs} candidate pairs, ${result.stats.keptPairs} kept, threads ${helper ? 2 : 1}\n`,
+    );
+  }
   io.stdout.write(
     `${p.n} catatan → ${clusters} orang (klaster); ${p.n - clusters} catatan ganda digabung otomatis; ${review} pasangan perlu ditinjau (${seconds} detik)\n`,
   );
@@ -159,60 +189,68 @@ export async function runDedupCommand(argv: string[], io: CommandIo): Promise<nu
   }
 }
 
-async function readInput(path: string, builder: FeatureBuilder): Promise<void> {
-  const source = createReadStream(path);
-  const parser = source.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
-  source.on('error', (e) => parser.destroy(e));
-  let header: string[] | undefined;
-  let index: Record<(typeof INPUT_COLUMNS)[number], number> | undefined;
-  const seen = new Map<string, number>();
-  const errors: string[] = [];
-  const fail = (msg: string): void => {
-    errors.push(msg);
-    if (errors.length >= MAX_REPORTED_ERRORS) throw new InputError(`${errors.join('\n')}\n(berhenti setelah ${MAX_REPORTED_ERRORS} kesalahan)`);
-  };
-  for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    const { record: row, info } = item;
-    const line = info.lines;
-    if (!header) {
-      header = row.map((h) => h.trim().toLowerCase());
-      if (!header.includes('record_id')) throw new InputError(`baris ${line}: kolom record_id tidak ada di header (${header.join(',')})`);
-      const dup = header.find((h, k) => header!.indexOf(h) !== k);
-      if (dup) throw new InputError(`baris ${line}: kolom ${dup} muncul dua kali di header`);
-      index = Object.fromEntries(INPUT_COLUMNS.map((c) => [c, header!.indexOf(c)])) as typeof index;
-      continue;
-    }
-    if (row.length !== header.length) {
-      fail(`baris ${line}: ${row.length} kolom, header punya ${header.length}`);
-      continue;
-    }
-    const get = (c: (typeof INPUT_COLUMNS)[number]): string => {
-      const k = index![c];
-      return k >= 0 ? row[k]!.trim() : '';
-    };
-    const id = get('record_id');
-    if (id === '') { fail(`baris ${line}: record_id kosong`); continue; }
-    const prev = seen.get(id);
-    if (prev !== undefined) { fail(`baris ${line}: record_id ${id} sudah dipakai di baris ${prev}`); continue; }
-    seen.set(id, line);
-    const sexRaw = get('sex').toUpperCase();
-    if (sexRaw !== '' && sexRaw !== 'L' && sexRaw !== 'P') { fail(`baris ${line}: sex "${get('sex')}" harus L, P atau kosong`); continue; }
-    const birthDate = get('birth_date');
-    if (birthDate !== '' && !isValidIsoDate(birthDate)) { fail(`baris ${line}: birth_date "${birthDate}" bukan tanggal YYYY-MM-DD yang sah`); continue; }
-    if (errors.length > 0) continue;
-    builder.add({
-      id,
-      nik: get('nik'),
-      kkNumber: get('kk_number'),
-      fullName: get('full_name'),
-      sex: sexRaw,
-      birthPlace: get('birth_place'),
-      birthDate,
-      motherName: get('mother_name'),
-      address: get('address'),
-      villageCode: get('village_code'),
+function problemsError(problems: RowProblem[]): InputError {
+  const sorted = [...problems].sort((a, b) => a.line - b.line);
+  const shown = sorted.slice(0, MAX_REPORTED_ERRORS).map((p) => p.message).join('\n');
+  return new InputError(sorted.length >= MAX_REPORTED_ERRORS ? `${shown}\n(berhenti setelah ${MAX_REPORTED_ERRORS} kesalahan)` : shown);
+}
+
+async function readInput(path: string, builder: FeatureBuilder, helper: DedupHelper | undefined): Promise<void> {
+  if (helper && (await readSplit(path, builder, helper))) return;
+  let rows: InputRows | undefined;
+  try {
+    await readCsvRows(createReadStream(path, { highWaterMark: 1 << 20 }), (row, line) => {
+      if (rows) rows.row(row, line);
+      else rows = new InputRows(builder, headerIndex(row, line), row.length);
     });
+  } catch (e) {
+    if (!(e instanceof TooManyProblems)) throw e;
   }
-  if (!header) throw new InputError(`${path}: berkas kosong (tidak ada header)`);
-  if (errors.length > 0) throw new InputError(errors.join('\n'));
+  if (!rows) throw new InputError(`${path}: berkas kosong (tidak ada header)`);
+  if (rows.problems.length > 0) throw problemsError(rows.problems);
+}
+
+/**
+ * Read a large file on two threads: this one takes the rows up to a line break near the
+ * middle (outside any quoted field: an even number of quotes before it), the helper the
+ * rest; its records are appended after ours. Returns false (nothing read) when the file
+ * cannot be split that way.
+ */
+async function readSplit(path: string, builder: FeatureBuilder, helper: DedupHelper): Promise<boolean> {
+  const buf = await readFile(path);
+  const headerEnd = buf.indexOf(10);
+  if (headerEnd < 0 || buf.subarray(0, headerEnd).includes(34)) return false;
+  let split = buf.indexOf(10, buf.length >> 1) + 1;
+  let quotes = 0;
+  for (let q = buf.indexOf(34); q >= 0 && q < split; q = buf.indexOf(34, q + 1)) quotes++;
+  for (let tries = 0; split > 0 && quotes % 2 === 1 && tries < 1000; tries++) {
+    const next = buf.indexOf(10, split) + 1;
+    for (let q = buf.indexOf(34, split); q >= 0 && q < (next > 0 ? next : buf.length); q = buf.indexOf(34, q + 1)) quotes++;
+    split = next;
+  }
+  if (split <= 0 || split >= buf.length || quotes % 2 === 1) return false;
+  let line = 1;
+  for (let k = buf.indexOf(10); k >= 0 && k < split; k = buf.indexOf(10, k + 1)) line++;
+  let header: string[] = [];
+  await readCsvRows([buf.subarray(0, headerEnd + 1)], (row) => (header = row));
+  const index = headerIndex(header, 1);
+  const theirs = helper.request<FeaturesAnswer>({ kind: 'features', path, start: split, line, index, width: header.length });
+  // Settled even when reading our half fails, so no rejection goes unhandled.
+  theirs.catch(() => undefined);
+  const rows = new InputRows(builder, index, header.length);
+  try {
+    await readCsvRows([buf.subarray(headerEnd + 1, split)], (row, at) => rows.row(row, at), 2);
+  } catch (e) {
+    if (!(e instanceof TooManyProblems)) throw e;
+  }
+  const other = await theirs;
+  const problems = [...rows.problems, ...other.problems];
+  // A record_id of the second half already used in the first.
+  other.state.ids.forEach((id, k) => {
+    const prev = rows.seen.get(id);
+    if (prev !== undefined) problems.push({ line: other.lines[k]!, message: `baris ${other.lines[k]}: record_id ${id} sudah dipakai di baris ${prev}` });
+  });
+  if (problems.length > 0) throw problemsError(problems);
+  builder.absorb(other.state);
+  return true;
 }

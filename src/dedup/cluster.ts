@@ -21,13 +21,21 @@ export interface ScoredPairs {
   readonly cannotLink: Uint8Array;
 }
 
+/**
+ * Default cohesion: the cross pairs of two groups must on average carry 4 bits (16:1)
+ * of evidence for "same person". With 0, two groups of twenty records each joined by
+ * one strong link passed whenever half their cross pairs agreed and half contradicted.
+ */
+export const DEFAULT_MIN_COHESION = 4;
+
 export interface ClusterOptions {
   /** Links at or above this weight (log2 odds) may join groups. */
   readonly linkWeight: number;
   /**
    * Mean evidence over all cross pairs needed to join two groups, in bits of Bayes
-   * factor (match weight minus `priorWeight`, each clipped to ±15): 0 means the cross
-   * pairs must on average not contradict each other (default 0).
+   * factor (match weight minus `priorWeight`, each clipped to ±15): the cross pairs
+   * must on average favour "same person" by this much (default
+   * {@link DEFAULT_MIN_COHESION}).
    */
   readonly minCohesion?: number;
   /** log2 prior odds included in the weights (default 0). */
@@ -50,7 +58,7 @@ export function clusterPairs(
   scorePair: (i: number, j: number) => number,
   options: ClusterOptions,
 ): Int32Array {
-  const minCohesion = options.minCohesion ?? 0;
+  const minCohesion = options.minCohesion ?? DEFAULT_MIN_COHESION;
   const prior = options.priorWeight ?? 0;
   const maxCross = options.maxCrossPairs ?? 4096;
   const known = new Map<number, number>();

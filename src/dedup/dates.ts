@@ -62,16 +62,41 @@ function digitDiff(a: number, b: number, width: number): number {
   return count;
 }
 
-function isAdjacentTransposition(a: number, b: number): boolean {
-  const sa = String(a);
-  const sb = String(b);
-  if (sa.length !== sb.length) return false;
-  for (let i = 0; i < sa.length - 1; i++) {
-    if (sa[i] !== sb[i]) {
-      return sa[i] === sb[i + 1] && sa[i + 1] === sb[i] && sa.slice(i + 2) === sb.slice(i + 2);
+/**
+ * True when two numbers of the same width (`width` digits) differ only by two adjacent
+ * digits swapped (19900512 / 19905012).
+ */
+function isAdjacentTransposition(a: number, b: number, width: number): boolean {
+  let found = false;
+  for (let k = 0; k < width; k++) {
+    const da = a % 10;
+    const db = b % 10;
+    if (da !== db) {
+      if (found) return false;
+      // Differing here: the next digit up must hold the swapped pair.
+      const na = Math.floor(a / 10) % 10;
+      const nb = Math.floor(b / 10) % 10;
+      if (na !== db || nb !== da) return false;
+      found = true;
+      a = Math.floor(a / 100);
+      b = Math.floor(b / 100);
+      k++;
+      continue;
     }
+    a = (a - da) / 10;
+    b = (b - db) / 10;
   }
-  return false;
+  return found;
+}
+
+/**
+ * Number of differing digits between two dates written YYYYMMDD: how many keying
+ * errors would turn one into the other (ignoring transpositions).
+ *
+ * @example dateDigitDistance(1824, 11, 22, 1854, 11, 25) === 2
+ */
+export function dateDigitDistance(y1: number, m1: number, d1: number, y2: number, m2: number, d2: number): number {
+  return digitDiff(y1, y2, 4) + digitDiff(m1, m2, 2) + digitDiff(d1, d2, 2);
 }
 
 /**
@@ -83,7 +108,7 @@ export function compareDates(y1: number, m1: number, d1: number, y2: number, m2:
   if (y1 === y2 && m1 === m2 && d1 === d2) return m1 === 1 && d1 === 1 ? DATE_LEVEL.exactJan1 : DATE_LEVEL.exact;
   if (y1 === y2 && m1 === d2 && d1 === m2) return DATE_LEVEL.swapped;
   const diff = digitDiff(y1, y2, 4) + digitDiff(m1, m2, 2) + digitDiff(d1, d2, 2);
-  if (diff === 1 || (diff === 2 && isAdjacentTransposition(y1 * 10000 + m1 * 100 + d1, y2 * 10000 + m2 * 100 + d2))) return DATE_LEVEL.typo;
+  if (diff === 1 || (diff === 2 && isAdjacentTransposition(y1 * 10000 + m1 * 100 + d1, y2 * 10000 + m2 * 100 + d2, 8))) return DATE_LEVEL.typo;
   const dy = y1 > y2 ? y1 - y2 : y2 - y1;
   if (dy === 1 && m1 === m2 && d1 === d2) return DATE_LEVEL.yearOff1;
   const jan1 = (m1 === 1 && d1 === 1) || (m2 === 1 && d2 === 1);

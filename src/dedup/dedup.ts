@@ -2,10 +2,11 @@
  * Whole-list deduplication: block, estimate (unless a model is given), score,
  * cluster. Pure: takes prepared records, returns typed arrays.
  */
-import { buildCandidateIndex, forEachCandidatePair, DEFAULT_MAX_BLOCK_SIZE, type CandidateIndex } from './blocking.js';
+import { buildCandidateIndex, collectCandidatePairs, DEFAULT_MAX_BLOCK_SIZE, type CandidateIndex, type CandidatePairs } from './blocking.js';
 import { clusterPairs, type ScoredPairs } from './cluster.js';
 import type { PreparedRecords } from './features.js';
 import { estimateModel, type EstimateOptions } from './model.js';
+import { collectCandidatePairsParallel, scoreCandidatesParallel, type DedupHelper } from './parallel.js';
 import { PairScorer, RULE_PENALTY } from './score.js';
 import type { MatchModel, MatchThresholds } from './types.js';
 
@@ -34,6 +35,8 @@ export interface DedupResult {
     readonly blockingKeys: number;
     readonly blocks: number;
     readonly stopKeys: number;
+    /** Keys held by more records than their cap whose records are paired with their neighbours only. */
+    readonly windowedBlocks: number;
     readonly millis: { readonly block: number; readonly estimate: number; readonly score: number; readonly cluster: number };
   };
 }
@@ -70,23 +73,30 @@ class PairBuffer {
 }
 
 /**
- * Score the candidate pairs of `p` with `scorer`, keeping those worth linking or
- * reviewing. Exposed separately so a caller can split the work (e.g. by record range).
+ * Score candidate pairs `from`..`to` (indexes into `pairs`) with `scorer`, keeping those
+ * worth linking or reviewing. Exposed separately so a caller can split the work.
  */
 export function scoreCandidates(
   p: PreparedRecords,
-  index: CandidateIndex,
+  pairs: CandidatePairs,
   scorer: PairScorer,
-  options: { linkOnly?: boolean; from?: number; to?: number } = {},
+  options: { from?: number; to?: number } = {},
 ): { pairs: ScoredPairs; candidates: number } {
+  void p;
   const buf = new PairBuffer();
   const review = scorer.reviewWeight;
-  const candidates = forEachCandidatePair(p, index, (i, j) => {
+  const from = options.from ?? 0;
+  const to = Math.min(options.to ?? pairs.count, pairs.count);
+  const pi = pairs.i;
+  const pj = pairs.j;
+  for (let k = from; k < to; k++) {
+    const i = pi[k]!;
+    const j = pj[k]!;
     const w = scorer.score(i, j);
     if (w >= review) buf.push(i, j, w, scorer.lastCannotLink ? 1 : 0);
     else if (scorer.rules !== 0 && scorer.lastCannotLink && w + RULE_PENALTY.twin >= review) buf.push(i, j, w, 1);
-  }, options);
-  return { pairs: buf.freeze(), candidates };
+  }
+  return { pairs: buf.freeze(), candidates: Math.max(0, to - from) };
 }
 
 /**
@@ -97,39 +107,87 @@ export function scoreCandidates(
  * const { clusterOf, pairs, model } = deduplicate(p);
  */
 export function deduplicate(p: PreparedRecords, options: DedupOptions = {}): DedupResult {
+  const stage = blockAndEstimate(p, options);
+  const t2 = performance.now();
+  const scored = scoreCandidates(p, stage.candidatePairs, new PairScorer(p, stage.model));
+  return clusterScored(p, options, stage, scored.pairs, performance.now() - t2);
+}
+
+/**
+ * {@link deduplicate} with the pair scoring spread over `threads` threads (worker
+ * threads; default the machine's cores, at most 4). Same result.
+ *
+ * @example const { clusterOf } = await deduplicateParallel(p, { threads: 2 });
+ */
+export async function deduplicateParallel(
+  p: PreparedRecords,
+  options: DedupOptions & { readonly threads?: number; readonly minParallelPairs?: number; readonly helpers?: readonly DedupHelper[] } = {},
+): Promise<DedupResult> {
+  const helper = options.helpers?.[0];
+  const stage = helper ? await blockAndEstimateWith(p, options, helper) : blockAndEstimate(p, options);
+  const t2 = performance.now();
+  const scored = await scoreCandidatesParallel(p, stage.candidatePairs, stage.model, options.threads, options.minParallelPairs, options.helpers);
+  return clusterScored(p, options, stage, scored.pairs, performance.now() - t2);
+}
+
+/** {@link blockAndEstimate}, with the candidate pairs enumerated on two threads. */
+async function blockAndEstimateWith(p: PreparedRecords, options: DedupOptions, helper: DedupHelper): Promise<Stage> {
   const t0 = performance.now();
   const index = buildCandidateIndex(p, { maxBlockSize: options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE });
+  const candidatePairs = await collectCandidatePairsParallel(p, index, helper, { linkOnly: options.linkOnly });
+  return estimateStage(p, options, index, candidatePairs, t0);
+}
+
+interface Stage {
+  readonly index: CandidateIndex;
+  readonly candidatePairs: CandidatePairs;
+  readonly model: MatchModel;
+  readonly millis: { readonly block: number; readonly estimate: number };
+}
+
+function blockAndEstimate(p: PreparedRecords, options: DedupOptions): Stage {
+  const t0 = performance.now();
+  const index = buildCandidateIndex(p, { maxBlockSize: options.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE });
+  const candidatePairs = collectCandidatePairs(p, index, { linkOnly: options.linkOnly });
+  return estimateStage(p, options, index, candidatePairs, t0);
+}
+
+function estimateStage(p: PreparedRecords, options: DedupOptions, index: CandidateIndex, candidatePairs: CandidatePairs, t0: number): Stage {
   const t1 = performance.now();
-  const estimated = options.model ?? estimateModel(p, index, { ...options.estimate, linkOnly: options.linkOnly, thresholds: options.thresholds });
+  const estimated = options.model ?? estimateModel(p, candidatePairs, { ...options.estimate, linkOnly: options.linkOnly, thresholds: options.thresholds });
   const model = options.thresholds ? { ...estimated, thresholds: options.thresholds } : estimated;
-  const t2 = performance.now();
-  const scorer = new PairScorer(p, model);
-  const { pairs, candidates } = scoreCandidates(p, index, scorer, { linkOnly: options.linkOnly });
+  return { index, candidatePairs, model, millis: { block: t1 - t0, estimate: performance.now() - t1 } };
+}
+
+function clusterScored(p: PreparedRecords, options: DedupOptions, stage: Stage, pairs: ScoredPairs, scoreMillis: number): DedupResult {
   const t3 = performance.now();
-  const side = new PairScorer(p, model);
+  // One scorer for clustering and for the caller's explanations (sequential use).
+  const scorer = new PairScorer(p, stage.model);
   const clusterOf = clusterPairs(
     p.n,
     pairs,
     (i, j) => {
       if (options.linkOnly && p.source[i] === p.source[j]) return -Infinity;
-      const w = side.score(i, j);
-      return side.lastCannotLink ? -Infinity : w;
+      const w = scorer.score(i, j);
+      return scorer.lastCannotLink ? -Infinity : w;
     },
     { linkWeight: scorer.linkWeight, minCohesion: options.minCohesion, priorWeight: scorer.priorWeight },
   );
   const t4 = performance.now();
+  const { index } = stage;
   return {
-    model,
+    model: stage.model,
     clusterOf,
     pairs,
     scorer,
     stats: {
-      candidatePairs: candidates,
+      candidatePairs: stage.candidatePairs.count,
       keptPairs: pairs.count,
       blockingKeys: index.stats.keys,
       blocks: index.stats.blocks,
       stopKeys: index.stats.stopKeys,
-      millis: { block: t1 - t0, estimate: t2 - t1, score: t3 - t2, cluster: t4 - t3 },
+      windowedBlocks: index.stats.windowedBlocks,
+      millis: { ...stage.millis, score: scoreMillis, cluster: t4 - t3 },
     },
   };
 }

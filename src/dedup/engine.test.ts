@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { generateIndonesianCorpus } from '../../bench/dedup-corpus.js';
-import { blockingKeys, buildCandidateIndex } from './blocking.js';
+import { blockingKeys, buildCandidateIndex, collectCandidatePairs, preparedBlockingKeys, WINDOW } from './blocking.js';
 import { clusterPairs } from './cluster.js';
-import { deduplicate } from './dedup.js';
-import { prepareRecords } from './features.js';
+import { compareIdNumbers } from './compare.js';
+import { deduplicate, deduplicateParallel } from './dedup.js';
+import { DedupHelper } from './parallel.js';
+import { FeatureBuilder, prepareRecords } from './features.js';
 import { estimateModel, parseModel } from './model.js';
 import { PairScorer } from './score.js';
 import type { PersonRecord } from './types.js';
@@ -175,4 +177,154 @@ describe('clusterPairs', () => {
     const clusterOf = clusterPairs(3, p, () => 0, { linkWeight: 3 });
     expect(clusterOf[0]).not.toBe(clusterOf[2]);
   });
+});
+
+describe('family rules against keying errors', () => {
+  const scoreOf = (a: PersonRecord, b: PersonRecord) => {
+    const p = prepareRecords([...background, a, b]);
+    const scorer = new PairScorer(p, result.model);
+    return scorer.explain(p.n - 2, p.n - 1);
+  };
+
+  it('does not take two wrong digits in a birth date for a parent and child of the same name', () => {
+    const a = person({ id: 'a', fullName: 'Sarah Swift', birthDate: '1824-11-22' });
+    const typo = scoreOf(a, person({ id: 'b', fullName: 'Sarah Swift', birthDate: '1854-11-25' }));
+    expect(typo.notes.join(' ')).not.toContain('ayah/ibu dan anak');
+    const generation = scoreOf(a, person({ id: 'c', fullName: 'Sarah Swift', birthDate: '1852-03-09' }));
+    expect(generation.notes.join(' ')).toContain('ayah/ibu dan anak');
+    expect(generation.cannotLink).toBe(true);
+  });
+
+  it('does not take a record with the same NIK and a misspelt name for a twin', () => {
+    const base = { kkNumber: '3205120101100009', birthDate: '1990-04-04', motherName: 'Sumarni' };
+    const e = scoreOf(person({ id: 'a', nik: '3205124404900011', fullName: 'Siti Lestari', sex: 'P', ...base }), person({ id: 'b', nik: '3205124404900011', fullName: 'Smti Lestari', sex: 'P', ...base }));
+    expect(e.cannotLink).toBe(false);
+    expect(e.decision).toBe('link');
+  });
+
+  it('still keeps apart twins whose NIK serials are consecutive', () => {
+    const base = { kkNumber: '3205120101100009', birthDate: '2012-04-04', motherName: 'Sumarni' };
+    const e = scoreOf(person({ id: 'a', nik: '3205120404120011', fullName: 'Hasan Basri', ...base }), person({ id: 'b', nik: '3205120404120012', fullName: 'Husein Basri', ...base }));
+    expect(e.cannotLink).toBe(true);
+  });
+});
+
+describe('term frequencies of places', () => {
+  it('counts a shared rare birth place for more than a shared common one', () => {
+    const common = background.find((r) => r.birthPlace)!.birthPlace!;
+    const p = prepareRecords([
+      ...background,
+      person({ id: 'c1', fullName: 'Budi', birthPlace: common }),
+      person({ id: 'c2', fullName: 'Ani', birthPlace: common }),
+      person({ id: 'r1', fullName: 'Budi', birthPlace: 'Barnham Broom' }),
+      person({ id: 'r2', fullName: 'Ani', birthPlace: 'Barnham Broom' }),
+    ]);
+    const scorer = new PairScorer(p, estimateModel(p, buildCandidateIndex(p)));
+    const place = (i: number) => scorer.explain(i, i + 1).fields.find((f) => f.field === 'birthPlace')!;
+    expect(place(p.n - 2).level).toBe(place(p.n - 4).level);
+    expect(place(p.n - 2).weight).toBeGreaterThan(place(p.n - 4).weight + 2);
+  });
+});
+
+describe('features', () => {
+  it('reads ISO dates directly, years before 1000 included, and KK numbers as numbers', () => {
+    const p = prepareRecords([
+      person({ id: 'a', birthDate: '0950-05-07', kkNumber: '3205120101100001' }),
+      person({ id: 'b', birthDate: '1990-12-31', kkNumber: '3205-1201-0110-0001' }),
+      person({ id: 'c', birthDate: '0000-01-01', kkNumber: '0000000000000000', nik: '3205120101100001' }),
+    ]);
+    expect([p.dobY[0], p.dobM[0], p.dobD[0]]).toEqual([950, 5, 7]);
+    expect([p.dobY[1], p.dobM[1], p.dobD[1]]).toEqual([1990, 12, 31]);
+    expect(p.dobY[2]).toBe(0);
+    expect(p.kk[0]).toBe(p.kk[1]);
+    expect(p.kk[2]).toBe(-1);
+    expect(p.idAsKk[2]).toBe(p.kk[0]);
+  });
+
+  it('builds the same records from two halves merged as from one builder', () => {
+    const records = generateIndonesianCorpus({ people: 300, duplicateRate: 0.2, seed: 4 }).records;
+    const whole = prepareRecords(records);
+    const first = new FeatureBuilder();
+    const second = new FeatureBuilder();
+    records.forEach((r, k) => (k < 150 ? first : second).add(r));
+    first.absorb(second.state());
+    expect(first.finish()).toEqual(whole);
+  });
+});
+
+describe('identifier comparison on numbers', () => {
+  it.each([
+    ['3201010101900001', '3201010101900001', 3],
+    ['3201010101900001', '3201010101900002', 2],
+    ['3201010101900001', '3201010110900001', 1],
+    ['3201010101900001', '2301010101900001', 1],
+    ['3201010101900001', '3201010101900010', 1],
+    ['3201010101900001', '3201010101900022', 0],
+    ['1234567', '1234576', 1],
+    ['1234567', '12345678', 0],
+  ])('%s / %s → %i', (a, b, level) => {
+    const split = (s: string) => [s.length, s.length > 8 ? Number(s.slice(0, s.length - 8)) : 0, Number(s.slice(-8))] as const;
+    expect(compareIdNumbers(...split(a), ...split(b))).toBe(level);
+  });
+});
+
+describe('candidate index', () => {
+  it('pairs exactly the records that share a key string (no caps)', () => {
+    const p = prepareRecords(generateIndonesianCorpus({ people: 600, duplicateRate: 0.2, seed: 9 }).records);
+    const pairs = collectCandidatePairs(p, buildCandidateIndex(p, { maxBlockSize: 1e9 }));
+    const fromIndex = new Set<number>();
+    for (let k = 0; k < pairs.count; k++) fromIndex.add(pairs.i[k]! * p.n + pairs.j[k]!);
+    const holders = new Map<string, number[]>();
+    for (let i = 0; i < p.n; i++) for (const key of new Set(preparedBlockingKeys(p, i))) holders.set(key, [...(holders.get(key) ?? []), i]);
+    const fromStrings = new Set<number>();
+    for (const h of holders.values()) for (let a = 0; a < h.length; a++) for (let b = a + 1; b < h.length; b++) fromStrings.add(h[a]! * p.n + h[b]!);
+    for (const k of fromStrings) expect(fromIndex.has(k)).toBe(true);
+    // Integer keys may only add the rare pair of a hash collision.
+    expect(fromIndex.size - fromStrings.size).toBeLessThanOrEqual(2);
+  });
+
+  it('pairs neighbours in a name block larger than its cap instead of dropping it', () => {
+    // Cap 20: pairs of name parts may hold 5 records, windowed up to 20.
+    const copies = Array.from({ length: 16 }, (_, k) => person({ id: `w${k}`, fullName: 'Harriet Mcilquham', birthDate: `19${50 + k}-01-02` }));
+    const p = prepareRecords(copies);
+    const index = buildCandidateIndex(p, { maxBlockSize: 20 });
+    expect(index.stats.windowedBlocks).toBeGreaterThan(0);
+    const pairs = collectCandidatePairs(p, index);
+    const partners = new Map<number, Set<number>>();
+    for (let k = 0; k < pairs.count; k++) {
+      if (!partners.has(pairs.i[k]!)) partners.set(pairs.i[k]!, new Set());
+      partners.get(pairs.i[k]!)!.add(pairs.j[k]!);
+    }
+    // Sorted by birth date, each record meets the next ones, not all 15 others.
+    expect(partners.get(0)!.has(1)).toBe(true);
+    expect(partners.get(0)!.has(15)).toBe(false);
+    expect(pairs.count).toBeLessThan((16 * 15) / 2);
+    expect(pairs.count).toBeGreaterThanOrEqual(16 - 1);
+    expect(WINDOW).toBeGreaterThan(0);
+  });
+});
+
+describe('parallel scoring', () => {
+  it('gives the same pairs and clusters on two threads as on one', async () => {
+    const one = deduplicate(prepared);
+    const two = await deduplicateParallel(prepared, { threads: 2, minParallelPairs: 1 });
+    expect(two.pairs.count).toBe(one.pairs.count);
+    expect(Array.from(two.pairs.i)).toEqual(Array.from(one.pairs.i));
+    expect(Array.from(two.pairs.weight)).toEqual(Array.from(one.pairs.weight));
+    expect(Array.from(two.clusterOf)).toEqual(Array.from(one.clusterOf));
+  }, 60_000);
+
+  it('enumerates pairs on a helper thread too, with the same result', async () => {
+    const one = deduplicate(prepared);
+    const helper = DedupHelper.start();
+    try {
+      const two = await deduplicateParallel(prepared, { helpers: [helper], minParallelPairs: 1 });
+      expect(two.stats.candidatePairs).toBe(one.stats.candidatePairs);
+      expect(Array.from(two.pairs.j)).toEqual(Array.from(one.pairs.j));
+      expect(Array.from(two.clusterOf)).toEqual(Array.from(one.clusterOf));
+      expect(two.model).toEqual(one.model);
+    } finally {
+      helper.close();
+    }
+  }, 60_000);
 });

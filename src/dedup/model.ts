@@ -5,7 +5,7 @@
  * fixed (the approach of Splink and of Winkler 1988). Name-part frequencies give the
  * term-frequency adjustment.
  */
-import { forEachCandidatePair, KEY_FAMILY, type CandidateIndex } from './blocking.js';
+import { collectCandidatePairs, KEY_FAMILY, type CandidateIndex, type CandidatePairs } from './blocking.js';
 import { DATE_LEVEL } from './dates.js';
 import { Comparator } from './compare.js';
 import type { PreparedRecords } from './features.js';
@@ -109,8 +109,10 @@ function frequencyTable(strings: readonly string[], counts: readonly number[], t
  * const model = estimateModel(p, index);
  * JSON.stringify(model); // store and reuse
  */
-export function estimateModel(p: PreparedRecords, index: CandidateIndex, options: EstimateOptions = {}): MatchModel {
+export function estimateModel(p: PreparedRecords, candidates: CandidateIndex | CandidatePairs, options: EstimateOptions = {}): MatchModel {
   const n = p.n;
+  const linkOnly = options.linkOnly === true;
+  const pairs = 'families' in candidates ? candidates : collectCandidatePairs(p, candidates, { linkOnly });
   const cmp = new Comparator(p);
   const random = rng(options.seed ?? 20240601);
   // u: random pairs (or every pair of a small list).
@@ -118,7 +120,6 @@ export function estimateModel(p: PreparedRecords, index: CandidateIndex, options
   const totalPairs = (n * (n - 1)) / 2;
   const wanted = options.randomPairs ?? 300_000;
   let sampled = 0;
-  const linkOnly = options.linkOnly === true;
   const addU = (): void => {
     for (let f = 0; f < FIELD_COUNT; f++) {
       const l = cmp.levels[f]!;
@@ -159,7 +160,7 @@ export function estimateModel(p: PreparedRecords, index: CandidateIndex, options
   // known to agree and are left out; on the other fields non-matching pairs behave like
   // random pairs, so random-pair u holds and only m and the session's match share are
   // estimated.
-  const sessions = SESSIONS.map((s) => runSession(p, index, cmp, u, s, options, random, linkOnly));
+  const sessions = SESSIONS.map((s) => runSession(pairs, cmp, u, s, options, random));
   const m = M_PRIOR.map((prior, f) => {
     const acc = new Float64Array(prior.length);
     let weight = 0;
@@ -193,23 +194,25 @@ export function estimateModel(p: PreparedRecords, index: CandidateIndex, options
   const den = new Float64Array(nameLevels);
   const logBf = m.map((mr, f) => mr.map((v, l) => Math.log2(v / u[f]![l]!)));
   const prior = Math.log2(lambda / (1 - lambda));
-  const all = forEachCandidatePair(p, index, () => {}, { linkOnly });
-  const keepAll = Math.min(1, (options.emPairs ?? 200_000) / Math.max(all, 1));
-  forEachCandidatePair(p, index, (i, j) => {
-    if (keepAll < 1 && random() >= keepAll) return;
-    cmp.compare(i, j);
+  const keepAll = Math.min(1, (options.emPairs ?? 200_000) / Math.max(pairs.count, 1));
+  for (let k = 0; k < pairs.count; k++) {
+    if (keepAll < 1 && random() >= keepAll) continue;
+    cmp.compare(pairs.i[k]!, pairs.j[k]!);
     const nl = cmp.levels[F_NAME]!;
-    if (nl === MISSING) return;
+    if (nl === MISSING) continue;
     let w = prior;
     for (let f = 0; f < FIELD_COUNT; f++) {
       const l = cmp.levels[f]!;
       if (l !== MISSING) w += Math.min(MAX_FIELD_WEIGHT, Math.max(MIN_FIELD_WEIGHT, logBf[f]![l]!));
     }
     const post = 1 / (1 + Math.pow(2, -w));
-    num[nl]! += post * cmp.nameInfo;
+    // Rényi (order 2) information: the baseline is -log2 E[2^-info] over matches, so
+    // that the adjustment info - baseline is log2 of P(these parts | match) /
+    // P(these parts | agreeing non-match) when parts are drawn by their frequency.
+    num[nl]! += post * Math.pow(2, -cmp.nameInfo);
     den[nl]! += post;
-  }, { linkOnly });
-  const baseline = Array.from(num, (v, l) => (den[l]! > 5 ? v / den[l]! : 0));
+  }
+  const baseline = Array.from(num, (v, l) => (den[l]! > 5 && v > 0 ? -Math.log2(v / den[l]!) : 0));
   const emPairs = sessions.reduce((a, s) => a + s.sampled, 0);
   const iterations = Math.max(0, ...sessions.map((s) => s.iterations));
   const uc = u;
@@ -225,6 +228,7 @@ export function estimateModel(p: PreparedRecords, index: CandidateIndex, options
     nameTfBaseline: baseline.map(round6),
     nameFrequencies: frequencyTable(p.tokStr, p.tokCount, p.nameTokenTotal),
     addressFrequencies: frequencyTable(p.addrStr, p.addrCount, p.addrTokenTotal),
+    placeFrequencies: frequencyTable(p.placeStr, p.placeCount, p.placeTotal),
     thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
     estimatedFrom: { records: n, randomPairs: sampled, candidatePairs: emPairs, emIterations: iterations },
   };
@@ -261,30 +265,31 @@ interface SessionResult {
 }
 
 function runSession(
-  p: PreparedRecords,
-  index: CandidateIndex,
+  pairs: CandidatePairs,
   cmp: Comparator,
   u: readonly (readonly number[])[],
   spec: SessionSpec,
   options: EstimateOptions,
   random: () => number,
-  linkOnly: boolean,
 ): SessionResult {
-  const total = forEachCandidatePair(p, index, () => {}, { linkOnly, families: spec.families });
+  let total = 0;
+  const fam = pairs.families;
+  for (let k = 0; k < pairs.count; k++) if ((fam[k]! & spec.families) !== 0) total++;
   const wanted = options.emPairs ?? 200_000;
   const keep = total <= wanted ? 1 : wanted / total;
   const patterns = new Map<number, number>();
   let sampled = 0;
   const levels = new Uint8Array(FIELD_COUNT);
-  forEachCandidatePair(p, index, (i, j) => {
-    if (keep < 1 && random() >= keep) return;
-    cmp.compare(i, j);
+  for (let k = 0; k < pairs.count; k++) {
+    if ((fam[k]! & spec.families) === 0) continue;
+    if (keep < 1 && random() >= keep) continue;
+    cmp.compare(pairs.i[k]!, pairs.j[k]!);
     levels.set(cmp.levels);
     for (const f of spec.excluded) levels[f] = MISSING;
     const key = patternKey(levels);
     patterns.set(key, (patterns.get(key) ?? 0) + 1);
     sampled++;
-  }, { linkOnly, families: spec.families });
+  }
   const P = patterns.size;
   const pat = new Uint8Array(P * FIELD_COUNT);
   const cnt = new Float64Array(P);
@@ -354,9 +359,9 @@ function presence(p: PreparedRecords): number[] {
   const n = Math.max(p.n, 1);
   const out = new Array<number>(FIELD_COUNT).fill(0);
   for (let i = 0; i < p.n; i++) {
-    if (p.nameStart[i + 1]! > p.nameStart[i]!) out[F_NAME]!++;
+    if (p.nameList[i]! >= 0) out[F_NAME]!++;
     if (p.dobY[i]! > 0) out[F_DOB]!++;
-    if (p.idStr[i] !== '') out[F_ID]!++;
+    if (p.idLen[i]! > 0) out[F_ID]!++;
   }
   return out.map((c) => c / n);
 }

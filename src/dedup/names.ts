@@ -168,7 +168,8 @@ export function normalizeName(input: string | null | undefined): NormalizedName 
   let target = tokens;
   for (let k = 0; k < raw.length; k++) {
     let t = cleanToken(raw[k]!);
-    if (t === '') continue;
+    // A number is never part of a name ("Budi 2", "Arthur Young 1855"): noise.
+    if (t === '' || /^\d+$/.test(t)) continue;
     if (PATRONYM_MARKERS.has(t) && target === tokens && tokens.length > 0 && k < raw.length - 1) {
       target = patronym;
       continue;

@@ -6,24 +6,26 @@ import {
   Comparator, emptyNameDetail, RULE_FAMILY_MEMBER, RULE_NIK_IS_KK, RULE_PARENT_CHILD, RULE_PATRONYM_DIFFERS, RULE_TWIN,
 } from './compare.js';
 import {
-  ID_STATUS, ID_WARN_DATE, ID_WARN_SEX, NAME_FLAG_ABBREVIATED, NAME_FLAG_OLD_SPELLING, NAME_FLAG_TITLES, type PreparedRecords,
+  ROW, R_PLACE, ID_STATUS, ID_WARN_DATE, ID_WARN_SEX, NAME_FLAG_ABBREVIATED, NAME_FLAG_OLD_SPELLING, NAME_FLAG_TITLES, type PreparedRecords,
 } from './features.js';
 import { MAX_FIELD_WEIGHT, MIN_FIELD_WEIGHT } from './model.js';
-import { F_ADDRESS, F_KK, F_NAME, F_REGION, FIELD_COUNT, FIELDS, LEVEL_COUNTS, MISSING, NAME_LEVEL, type FieldName, type MatchModel } from './types.js';
+import { F_ADDRESS, F_BPLACE, F_KK, F_NAME, F_REGION, FIELD_COUNT, FIELDS, LEVEL_COUNTS, MISSING, NAME_LEVEL, type FieldName, type MatchModel } from './types.js';
 
 /** Fixed penalties (bits) for family-context rules: domain knowledge, not estimated. */
 export const RULE_PENALTY = { twin: 14, parentChild: 14, familyMember: 14, patronymDiffers: 6 } as const;
 /** Rules that forbid an automatic link. */
 const CANNOT_LINK = RULE_TWIN | RULE_PARENT_CHILD | RULE_FAMILY_MEMBER;
 /**
- * Share of the weaker agreeing household fields (KK, address, region) that counts:
- * members of one family agree on all three at once, so summing them as if
- * independent would make siblings look like duplicates.
+ * Share of the weaker agreeing household and locality fields (KK, address, region,
+ * birth place) that counts: members of one family agree on all of them at once, and
+ * people mostly live where they were born, so summing them as if independent would make
+ * siblings and neighbours look like duplicates.
  */
 export const HOUSEHOLD_OVERLAP = 0.25;
+const LOCALITY = (1 << F_KK) | (1 << F_ADDRESS) | (1 << F_REGION) | (1 << F_BPLACE);
 /** Bounds of the name term-frequency adjustment (bits). */
 export const TF_MIN = -8;
-export const TF_MAX = 6;
+export const TF_MAX = 8;
 
 export type Decision = 'link' | 'review' | 'distinct';
 
@@ -76,6 +78,7 @@ export class PairScorer {
   /** log2 prior odds of a match, included in every weight. */
   readonly priorWeight: number;
   private readonly tfBase: Float64Array;
+  private readonly placeAdj: Float64Array;
   /** RULE_* flags of the last score() call. */
   rules = 0;
   readonly linkWeight: number;
@@ -92,6 +95,14 @@ export class PairScorer {
     });
     this.priorWeight = Math.log2(model.lambda / (1 - model.lambda));
     this.tfBase = Float64Array.from(model.nameTfBaseline);
+    // Birth places: a shared rare place ("Barnham Broom") says more than a shared
+    // common one ("Jakarta"), as for names (Splink's term-frequency adjustment).
+    const uExact = model.fields.birthPlace.u[2]!;
+    const placeTotal = Math.max(p.placeTotal, 1);
+    this.placeAdj = Float64Array.from(p.placeCount, (c) => {
+      const d = model.placeFrequencies ? Math.log2((uExact * placeTotal) / Math.max(c, 1)) : 0;
+      return d < TF_MIN ? TF_MIN : d > TF_MAX ? TF_MAX : d;
+    });
     this.linkWeight = probabilityToWeight(model.thresholds.autoLink);
     this.reviewWeight = probabilityToWeight(model.thresholds.review);
   }
@@ -105,25 +116,35 @@ export class PairScorer {
     return d < TF_MIN ? TF_MIN : d > TF_MAX ? TF_MAX : d;
   }
 
+  /** Weight (bits) of field `f` at level `l` for records i and j, term frequencies included. */
+  private fieldWeight(f: number, l: number, i: number): number {
+    let x = this.weights[f * 8 + l]!;
+    if (f === F_NAME) x += this.tfAdjustment(l, this.comparator.nameInfo);
+    else if (f === F_BPLACE && l === 2) x += this.placeAdj[this.p.rows[i * ROW + R_PLACE]!]!;
+    return x;
+  }
+
   /** Match weight (log2 odds) of records i and j. Sets {@link rules}. */
   score(i: number, j: number): number {
     const c = this.comparator;
     c.compare(i, j);
     const L = c.levels;
+    const weights = this.weights;
     let w = this.priorWeight;
     let houseMax = 0;
     let houseSum = 0;
     for (let f = 0; f < FIELD_COUNT; f++) {
       const l = L[f]!;
       if (l === MISSING) continue;
-      const x = this.weights[f * 8 + l]!;
-      if (x > 0 && (f === F_KK || f === F_ADDRESS || f === F_REGION)) {
+      let x = weights[f * 8 + l]!;
+      if (f === F_NAME) x += this.tfAdjustment(l, c.nameInfo);
+      else if (f === F_BPLACE && l === 2) x += this.placeAdj[this.p.rows[i * ROW + R_PLACE]!]!;
+      if (x > 0 && ((LOCALITY >>> f) & 1) === 1) {
         houseSum += x;
         if (x > houseMax) houseMax = x;
       } else w += x;
     }
     w += houseMax + HOUSEHOLD_OVERLAP * (houseSum - houseMax);
-    w += this.tfAdjustment(L[F_NAME]!, c.nameInfo);
     const r = c.rules;
     this.rules = r;
     if (r !== 0) {
@@ -156,17 +177,16 @@ export class PairScorer {
     const L = Uint8Array.from(c.levels);
     const p = this.p;
     const fields: FieldExplanation[] = [];
+    const raw = FIELDS.map((_, f) => (L[f] === MISSING ? 0 : this.fieldWeight(f, L[f]!, i)));
     let houseTop = -1;
-    for (const f of [F_KK, F_ADDRESS, F_REGION]) {
-      const l = L[f]!;
-      if (l === MISSING || this.weights[f * 8 + l]! <= 0) continue;
-      if (houseTop < 0 || this.weights[f * 8 + l]! > this.weights[houseTop * 8 + L[houseTop]!]!) houseTop = f;
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      if (((LOCALITY >>> f) & 1) === 0 || raw[f]! <= 0) continue;
+      if (houseTop < 0 || raw[f]! > raw[houseTop]!) houseTop = f;
     }
     FIELDS.forEach((name, f) => {
       const l = L[f]!;
-      let w = l === MISSING ? 0 : this.weights[f * 8 + l]!;
-      if (w > 0 && f !== houseTop && (f === F_KK || f === F_ADDRESS || f === F_REGION)) w *= HOUSEHOLD_OVERLAP;
-      if (f === F_NAME) w += this.tfAdjustment(l, c.nameInfo);
+      let w = raw[f]!;
+      if (w > 0 && f !== houseTop && ((LOCALITY >>> f) & 1) === 1) w *= HOUSEHOLD_OVERLAP;
       fields.push({ field: name, level: l === MISSING ? null : l, weight: round2(w), note: this.fieldNote(f, l, i, j, detail, c.nameInfo) });
     });
     const notes: string[] = [];

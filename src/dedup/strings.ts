@@ -109,46 +109,54 @@ export function basicFold(s: string): string {
 
 /**
  * Open-addressing hash map from a pair of non-negative integers (< 2^26 each) to a
- * number. Map with keys beyond the small-integer range is slow in V8; this is not.
- * Cleared when full (it is a cache).
+ * number ≥ 0. Map with keys beyond the small-integer range is slow in V8; this is not.
+ * Key and value share a slot (one memory access per probe). Cleared when full (it is a
+ * cache).
  */
 export class PairCache {
-  private keys: Float64Array;
-  private vals: Float64Array;
+  private readonly table: Float64Array;
   private size = 0;
   private readonly mask: number;
+  private readonly limit: number;
   constructor(bits = 20) {
-    this.keys = new Float64Array(1 << bits).fill(-1);
-    this.vals = new Float64Array(1 << bits);
+    this.table = new Float64Array(2 << bits).fill(-1);
     this.mask = (1 << bits) - 1;
+    this.limit = Math.floor((this.mask + 1) * 0.7);
   }
-  private slot(a: number, b: number): number {
-    return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) & this.mask;
+  /**
+   * Read the slot of (a, b) without using it, so that its memory is on its way to the
+   * cache when {@link get} needs it (a software prefetch). Returns the slot's key.
+   */
+  touch(a: number, b: number): number {
+    return this.table[2 * ((Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) & this.mask)]!;
   }
-  /** Value for (a, b), or -1 when absent (stored values must be ≥ 0). */
+
+  /** Value for (a, b), or -1 when absent. */
   get(a: number, b: number): number {
     const key = a * 67108864 + b;
-    let x = this.slot(a, b);
+    const t = this.table;
+    let x = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) & this.mask;
     for (;;) {
-      const k = this.keys[x]!;
-      if (k === key) return this.vals[x]!;
+      const k = t[2 * x]!;
+      if (k === key) return t[2 * x + 1]!;
       if (k === -1) return -1;
       x = (x + 1) & this.mask;
     }
   }
   set(a: number, b: number, v: number): void {
-    if (this.size * 10 > this.mask * 7) {
-      this.keys.fill(-1);
+    const t = this.table;
+    if (this.size >= this.limit) {
+      t.fill(-1);
       this.size = 0;
     }
     const key = a * 67108864 + b;
-    let x = this.slot(a, b);
+    let x = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) & this.mask;
     for (;;) {
-      const k = this.keys[x]!;
+      const k = t[2 * x]!;
       if (k === key || k === -1) {
         if (k === -1) this.size++;
-        this.keys[x] = key;
-        this.vals[x] = v;
+        t[2 * x] = key;
+        t[2 * x + 1] = v;
         return;
       }
       x = (x + 1) & this.mask;

@@ -63,6 +63,8 @@ export interface MatchModel {
   readonly nameFrequencies: { readonly total: number; readonly counts: Readonly<Record<string, number>> };
   /** Address-word frequencies, same format. */
   readonly addressFrequencies: { readonly total: number; readonly counts: Readonly<Record<string, number>> };
+  /** Birth-place frequencies, same format (absent in models stored before it existed: no adjustment). */
+  readonly placeFrequencies?: { readonly total: number; readonly counts: Readonly<Record<string, number>> };
   readonly thresholds: MatchThresholds;
   /** Records and pairs the parameters were estimated from. */
   readonly estimatedFrom: { readonly records: number; readonly randomPairs: number; readonly candidatePairs: number; readonly emIterations: number };

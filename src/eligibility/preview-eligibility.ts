@@ -1,16 +1,24 @@
 /**
  * Preview: what would change if a threshold, quota or amount changed, without writing
- * anything. The programs whose params change (and those depending on them) are
- * evaluated twice over the same facts, with the rules in force and with the changes,
- * one regency per transaction (two at a time) whose temporary tables vanish at its end;
- * only the audit record is written. Counts and budgets compare verdicts ("layak" after
- * quotas): exits would take effect at the next cycle.
+ * anything but the audit record. The baseline is the cycle's decisions; only the
+ * programs whose params change (and those depending on them) are evaluated again.
+ *
+ * Where the last full run of the cycle stored its facts (`eligibility_facts`, same ranking
+ * and rules) and those facts hold everything the changed rules read (a desil threshold, a
+ * quota, an amount that keeps the components' order), the whole preview is one grouped
+ * statement over those rows: the baseline is the run's verdicts, and no member is read.
+ * Otherwise (e.g. an age threshold, an occupation list, a cap) the facts are gathered from
+ * the registry one regency per read-only transaction, two at a time, and both the rules in
+ * force and the changed rules are evaluated over them. Counts and budgets compare verdicts
+ * ("layak" after quotas): exits would take effect at the next cycle.
  */
-import type { Actor, Db } from '../platform/db.js';
+import type { Actor, Db, Tx } from '../platform/db.js';
 import { appendAudit } from '../platform/audit.js';
 import { AppError } from '../platform/errors.js';
-import { buildFacts, createResults, currentRanking, evaluateRules, scopeFilter } from './evaluate-sql.js';
+import { buildFacts, currentRanking, evaluateFacts, findFactsMeta, type FactsMeta } from './evaluate-sql.js';
+import { FactsLayout, InlineEvaluation, evaluationSql, selectionKey } from './rules/compile-sql.js';
 import { cycleDate, loadRuleDefinitions, rulesInForce } from './rules/rule-set.js';
+import type { Rule } from './rules/resolve.js';
 import type { ParamValue, RuleDefinition } from './rules/schema.js';
 
 export type RegionLevel = 'province' | 'regency' | 'district' | 'village';
@@ -61,6 +69,8 @@ export interface PreviewResult {
   region: string;
   groupBy: RegionLevel;
   families: number;
+  /** Where the facts came from: the cycle's stored run facts, the registry, or both (by regency). */
+  source: 'facts' | 'registry' | 'both';
   programs: ProgramPreview[];
 }
 
@@ -70,20 +80,83 @@ function defaultLevel(region: string): RegionLevel {
   return 'village';
 }
 
-/** Programs whose outcome can change: the changed ones and everything depending on them. */
-function affected(defs: readonly RuleDefinition[], changed: readonly string[]): string[] {
-  const out = new Set(changed);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const d of defs) {
-      if (!out.has(d.program) && d.dependsOn.some((p) => out.has(p))) { out.add(d.program); grew = true; }
-    }
-  }
-  return [...out];
+/** Programs whose outcome can change: those whose rule changed and, in order, everything reading them. */
+export function affected(base: readonly Rule[], preview: readonly Rule[]): Set<string> {
+  const out = new Set<string>();
+  base.forEach((b, i) => {
+    const p = preview[i]!;
+    const reads = new Set<string>(p.dependsOn);
+    const walk = (e: unknown): void => {
+      if (e === null || typeof e !== 'object') return;
+      if ('receives' in e) reads.add((e as { receives: string }).receives);
+      for (const v of Object.values(e)) if (typeof v === 'object') walk(v);
+    };
+    walk(p.conditions);
+    walk(p.quota);
+    if (b.hash !== p.hash || [...reads].some((r) => out.has(r))) out.add(b.program);
+  });
+  return out;
 }
 
-interface AggRow { program: string; region: string; bf: number; bb: number; pf: number; pb: number; enter: number; leave: number; changed: number }
-interface ChangeRow { program: string; family_id: number; village_code: string; b: number; p: number; kind: 'enter' | 'leave' }
+/** Per region and shown program i: baseline bf/bb, preview pf/pb, entering, leaving, changed; lists el/ll. */
+interface AggRow { region: string; families: number; [k: string]: unknown }
+type ListItem = [number, string, number, number];
+
+/** How to read program i's verdicts from a row `x`: baseline layak and amount, preview layak and amount. */
+interface Verdicts { b: string; ba: string; n: string; na: string }
+
+/**
+ * Families counted by region and by every combination of the shown programs' baseline and
+ * preview verdicts: each verdict is computed once per family (a grouping key), and the few
+ * groups are summed up in `reduceCube`.
+ */
+function cubeSql(source: string, shown: readonly number[], len: number, v: (i: number) => Verdicts): string {
+  const keys = shown.flatMap((i) => [`${v(i).b} as b${i}`, `${v(i).n} as n${i}`]);
+  const sums = shown.flatMap((i) => [`coalesce(sum(${v(i).ba}), 0)::bigint as sb${i}`, `coalesce(sum(${v(i).na}), 0)::bigint as sn${i}`,
+    `count(*) filter (where ${v(i).ba} <> ${v(i).na})::int as ch${i}`]);
+  return `select left(x.village_code, ${len}) as region, ${keys.join(', ')}, count(*)::int as families, ${sums.join(', ')}
+    from ${source} x group by ${[1, ...shown.flatMap((_, k) => [2 + 2 * k, 3 + 2 * k])].join(', ')}`;
+}
+
+type CubeRow = Record<string, unknown> & { region: string; families: number };
+
+function reduceCube(rows: readonly CubeRow[], shown: readonly number[]): AggRow[] {
+  const out = new Map<string, AggRow>();
+  for (const r of rows) {
+    const acc = out.get(r.region) ?? { region: r.region, families: 0 };
+    out.set(r.region, acc);
+    const n = Number(r.families);
+    acc.families += n;
+    for (const i of shown) {
+      const b = r[`b${i}`] === true;
+      const p = r[`n${i}`] === true;
+      const add = (k: string, v: number): void => { acc[`${k}${i}`] = Number(acc[`${k}${i}`] ?? 0) + v; };
+      add('bf', b ? n : 0); add('bb', b ? Number(r[`sb${i}`]) : 0);
+      add('pf', p ? n : 0); add('pb', p ? Number(r[`sn${i}`]) : 0);
+      add('enter', p && !b ? n : 0); add('leave', b && !p ? n : 0); add('changed', b && p ? Number(r[`ch${i}`]) : 0);
+    }
+  }
+  return [...out.values()];
+}
+
+/** The first `limit` families (by id) entering and leaving each shown program. */
+function listsSql(source: string, shown: readonly number[], limit: number, v: (i: number) => Verdicts): string {
+  const cols = shown.flatMap((i) => [`${v(i).b} as b${i}`, `${v(i).n} as n${i}`, `${v(i).ba} as ba${i}`, `case when ${v(i).n} then ${v(i).na} else 0::bigint end as na${i}`]);
+  const kinds = shown.flatMap((i) => [`('el${i}', x.n${i} and not x.b${i}, x.ba${i}, x.na${i})`, `('ll${i}', x.b${i} and not x.n${i}, x.ba${i}, x.na${i})`]);
+  return `select kind, family_id, village_code, b, p
+    from (select v.kind, x.family_id, x.village_code, v.b, v.p, row_number() over (partition by v.kind order by x.family_id) as rn
+      from (select * from (select x.family_id, x.village_code, ${cols.join(', ')} from ${source} x) x
+          where ${shown.map((i) => `x.n${i} <> x.b${i}`).join(' or ')} offset 0) x
+        cross join lateral (values ${kinds.join(', ')}) v(kind, hit, b, p) where v.hit) y
+    where rn <= ${limit}`;
+}
+
+/** Puts the lists (of the whole scope) on the first region row, where the merge collects them. */
+function attachLists(rows: AggRow[], shown: readonly number[], lists: ReadonlyArray<{ kind: string; family_id: number; village_code: string; b: number; p: number }>): AggRow[] {
+  for (const row of rows) for (const i of shown) for (const k of ['el', 'll']) row[`${k}${i}`] = [];
+  for (const l of lists) (rows[0]![l.kind] as ListItem[]).push([Number(l.family_id), l.village_code, Number(l.b), Number(l.p)]);
+  return rows;
+}
 
 /**
  * @example const p = await previewEligibility({ db, actor }, { cycle: '2025-07', changes: { pkh: { maxDesil: 3 } } });
@@ -98,90 +171,91 @@ export async function previewEligibility(deps: { db: Db; actor: Actor; definitio
   }
   const changed = Object.keys(req.changes).filter((p) => Object.keys(req.changes[p] ?? {}).length > 0);
   if (changed.length === 0) throw new AppError('validation', 'Sebutkan perubahan parameter untuk dipratinjau, mis. {"pkh": {"maxDesil": 3}}.');
-  const programs = affected(defs, changed);
-  const baseRules = rulesInForce(defs, refDate, { programs });
-  const previewRules = rulesInForce(defs, refDate, { programs, overrides: req.changes });
-  const shown = baseRules.filter((r) => programs.includes(r.program));
+  // All programs, in the run's order: an unchanged program is read, not evaluated.
+  const baseRules = rulesInForce(defs, refDate);
+  const previewRules = rulesInForce(defs, refDate, { overrides: req.changes });
+  for (const p of changed) if (!baseRules.some((r) => r.program === p)) throw new AppError('validation', `Program "${p}" tidak berlaku pada ${refDate}.`);
+  const evaluate = affected(baseRules, previewRules);
+  for (const p of changed) evaluate.add(p);
+  const shown = baseRules.map((r, i) => ({ r, i })).filter(({ r }) => evaluate.has(r.program));
+  const shownIdx = shown.map(({ i }) => i);
   const groupBy = req.groupBy ?? defaultLevel(region);
   const len = LEVEL_LENGTH[groupBy];
   const limit = Math.min(Math.max(req.listLimit ?? 50, 0), 1000);
+  const fundYear = Number(req.cycle.slice(0, 4));
+  const scopeRegion = region === 'ID' ? null : region;
+  const needed = FactsLayout.of(previewRules.filter((r) => evaluate.has(r.program)));
 
-  const shownPrograms = shown.map((r) => r.program);
-  // Programs whose rule and dependencies are unchanged give the same rows: copied, not re-evaluated.
-  const same = new Set<string>();
-  for (const rule of previewRules) {
-    const base = baseRules.find((r) => r.program === rule.program)!;
-    if (base.hash === rule.hash && rule.dependsOn.every((d) => same.has(d))) same.add(rule.program);
+  const plan = await db.transaction(async (tx) => {
+    const ranking = await currentRanking(tx);
+    const regencies = (await tx.raw.query<{ code: string }>(
+      `select code from region where level = 2 and ($1::text is null or code = left($1, 5) or code like $1 || '.%') order by code`, [scopeRegion])).rows.map((r) => r.code);
+    const metas = await findFactsMeta(tx, regencies);
+    const baseKey = JSON.stringify(baseRules.map((r) => [r.program, r.version, r.hash]));
+    const usable = (m: FactsMeta | undefined): m is FactsMeta => m !== undefined && m.cycle === req.cycle && m.rankingId === (ranking?.id ?? null)
+      && JSON.stringify(m.rules) === baseKey && storedLayout(m).covers(needed);
+    const fast = regencies.filter((r) => usable(metas.get(r)));
+    const others = regencies.filter((r) => !fast.includes(r));
+    // Regencies without usable facts are read from the registry, if they have families.
+    // One index probe per regency (village codes are PP.KK.DD.VVVV: a regency's lie between .00.00.0000 and .99.99.9999).
+    const slow = others.length === 0 ? [] : (await tx.raw.query<{ code: string }>(
+      `select r.code from unnest($1::text[]) r(code) cross join lateral (select 1 from family f
+         where f.village_code between r.code || '.00.00.0000' and r.code || '.99.99.9999' and f.regency_code = r.code limit 1) f`, [others])).rows.map((r) => r.code);
+    return { ranking, fast: fast.map((r) => metas.get(r)!), slow };
+  }, actor);
+
+  const parts: AggRow[][] = [];
+  // Stored facts: a few statements per distinct layout (normally one for the whole scope).
+  const groups = new Map<string, FactsMeta[]>();
+  for (const m of plan.fast) groups.set(JSON.stringify(m.layout), [...(groups.get(JSON.stringify(m.layout)) ?? []), m]);
+  for (const metas of groups.values()) {
+    parts.push(await db.transaction((tx) => previewStoredFacts(tx, {
+      metas, needed, baseRules, previewRules, evaluate, shown: shownIdx, len, limit, fundYear, region: scopeRegion,
+    }), actor));
   }
-  const scope = { regencyCode: null, region: region === 'ID' ? null : region };
-  const { ranking, regencies } = await db.transaction(async (tx) => {
-    const f = scopeFilter('f', scope, 1);
-    return {
-      ranking: await currentRanking(tx),
-      regencies: (await tx.raw.query<{ regency_code: string }>(`select distinct f.regency_code from family f where ${f.sql} order by 1`, f.params)).rows.map((r) => r.regency_code),
-    };
-  }, actor);
-
-  // One regency at a time per connection, as the run does: temporary tables stay small
-  // whatever the scope. Each regency is read in its own transaction and nothing is written.
-  const previewRegency = (regencyCode: string) => db.transaction(async (tx) => {
-    const families = await buildFacts(tx, {
-      refDate, cycle: req.cycle, rankingId: ranking?.id ?? null, programs: baseRules.map((r) => r.program),
-      scope: { regencyCode, region: scope.region },
-    });
-    await createResults(tx, 'elig_base');
-    await createResults(tx, 'elig_preview');
-    await evaluateRules(tx, baseRules, 'elig_base');
-    await tx.raw.query('insert into elig_preview select * from elig_base where program = any($1::text[])', [[...same]]);
-    await evaluateRules(tx, previewRules.filter((r) => !same.has(r.program)), 'elig_preview');
-    const totals = (await tx.raw.query<AggRow>(`select b.program, left(b.village_code, $2) as region,
-        count(*) filter (where b.result = 'layak')::int as bf, coalesce(sum(b.eval_amount) filter (where b.result = 'layak'), 0)::bigint as bb,
-        count(*) filter (where p.result = 'layak')::int as pf, coalesce(sum(p.eval_amount) filter (where p.result = 'layak'), 0)::bigint as pb,
-        count(*) filter (where p.result = 'layak' and b.result <> 'layak')::int as enter,
-        count(*) filter (where b.result = 'layak' and p.result <> 'layak')::int as leave,
-        count(*) filter (where b.result = 'layak' and p.result = 'layak' and b.eval_amount <> p.eval_amount)::int as changed
-      from elig_base b join elig_preview p on p.program = b.program and p.family_id = b.family_id
-      where b.program = any($1::text[]) group by b.program, left(b.village_code, $2)`, [shownPrograms, len])).rows;
-    const changes = limit === 0 ? [] : (await tx.raw.query<ChangeRow>(`select program, family_id, village_code, b, p, kind from (
-        select b.program, b.family_id, b.village_code, b.eval_amount as b, p.eval_amount as p,
-          case when p.result = 'layak' then 'enter' else 'leave' end as kind,
-          row_number() over (partition by b.program, p.result = 'layak' order by b.family_id) as rn
-        from elig_base b join elig_preview p on p.program = b.program and p.family_id = b.family_id
-        where b.program = any($1::text[]) and (b.result = 'layak') <> (p.result = 'layak')) x
-      where rn <= $2`, [shownPrograms, limit])).rows;
-    return { families, totals, changes };
-  }, actor);
-
-  const pending = [...regencies];
-  const parts: Array<Awaited<ReturnType<typeof previewRegency>>> = [];
+  // From the registry: one regency per read-only transaction, two at a time.
+  const layout = FactsLayout.of([...baseRules, ...previewRules.filter((r) => evaluate.has(r.program))]);
+  const pending = [...plan.slow];
   const worker = async (): Promise<void> => {
-    for (let r = pending.shift(); r !== undefined; r = pending.shift()) parts.push(await previewRegency(r));
+    for (let regencyCode = pending.shift(); regencyCode !== undefined; regencyCode = pending.shift()) {
+      const code = regencyCode;
+      parts.push(await db.transaction(async (tx) => {
+        await buildFacts(tx, baseRules, layout, { refDate, cycle: req.cycle, rankingId: plan.ranking?.id ?? null, scope: { regencyCode: code, region: scopeRegion } });
+        await evaluateFacts(tx, baseRules, layout, { fundYear, reasons: false });
+        await tx.raw.exec(`create temp table elig_preview on commit drop as ${evaluationSql({ rules: previewRules, evaluate, layout, facts: 'elig_out', reasons: false, fundYear, prefix: 'n' })}`);
+        const v = (i: number): Verdicts => ({ b: `x.p${i}_result = 'layak'`, ba: `x.p${i}_amount`, n: `x.n${i}_result = 'layak'`, na: `x.n${i}_amount` });
+        const rows = reduceCube((await tx.raw.query<CubeRow>(cubeSql('elig_preview', shownIdx, len, v))).rows, shownIdx);
+        return limit === 0 || rows.length === 0 ? rows : attachLists(rows, shownIdx, (await tx.raw.query<{ kind: string; family_id: number; village_code: string; b: number; p: number }>(listsSql('elig_preview', shownIdx, limit, v))).rows);
+      }, actor));
+    }
   };
   await Promise.all([worker(), worker()]);
 
-  const families = parts.reduce((n, x) => n + x.families, 0);
-  const byKey = new Map<string, AggRow>();
-  for (const row of parts.flatMap((x) => x.totals)) {
-    const key = `${row.program}|${row.region}`;
-    const acc = byKey.get(key);
-    if (!acc) { byKey.set(key, { ...row }); continue; }
-    for (const k of ['bf', 'bb', 'pf', 'pb', 'enter', 'leave', 'changed'] as const) acc[k] = Number(acc[k]) + Number(row[k]);
+  const rows = parts.flat();
+  const byRegion = new Map<string, AggRow>();
+  for (const row of rows) {
+    const acc = byRegion.get(row.region);
+    if (!acc) { byRegion.set(row.region, { ...row }); continue; }
+    for (const [k, v] of Object.entries(row)) {
+      if (k === 'region') continue;
+      acc[k] = k.startsWith('el') || k.startsWith('ll') ? [...(acc[k] as ListItem[]), ...(v as ListItem[])] : Number(acc[k]) + Number(v);
+    }
   }
-  const agg = [...byKey.values()].sort((a, b) => (a.program === b.program ? (a.region < b.region ? -1 : 1) : a.program < b.program ? -1 : 1));
-  const changes = parts.flatMap((x) => x.changes).sort((a, b) => Number(a.family_id) - Number(b.family_id));
-  const firstChanges = (program: string, kind: 'enter' | 'leave'): ChangeRow[] => changes.filter((c) => c.program === program && c.kind === kind).slice(0, limit);
+  const agg = [...byRegion.values()].sort((a, b) => (a.region < b.region ? -1 : 1));
+  const families = agg.reduce((n, a) => n + Number(a.families), 0);
 
   return db.transaction(async (tx) => {
     const names = new Map((await tx.raw.query<{ code: string; name: string }>(
-      'select code, name from region where code = any($1::text[])', [[...new Set(agg.map((a) => a.region))]])).rows.map((r) => [r.code, r.name]));
+      'select code, name from region where code = any($1::text[])', [agg.map((a) => a.region)])).rows.map((r) => [r.code, r.name]));
     const result: PreviewResult = {
       cycle: req.cycle, region, groupBy, families,
-      programs: shown.map((rule) => {
-        const next = previewRules.find((r) => r.program === rule.program)!;
-        const mine = agg.filter((a) => a.program === rule.program);
-        const sum = (k: keyof AggRow): number => mine.reduce((s, a) => s + Number(a[k]), 0);
-        const change = (kind: 'enter' | 'leave'): FamilyChange[] => firstChanges(rule.program, kind)
-          .map((c) => ({ familyId: Number(c.family_id), villageCode: c.village_code, baselineAmountPerYear: Number(c.b), previewAmountPerYear: Number(c.p) }));
+      source: plan.slow.length === 0 ? 'facts' : plan.fast.length === 0 ? 'registry' : 'both',
+      programs: shown.map(({ r: rule, i }) => {
+        const next = previewRules[i]!;
+        const sum = (k: string): number => agg.reduce((s, a) => s + Number(a[`${k}${i}`] ?? 0), 0);
+        const list = (kind: 'el' | 'll'): FamilyChange[] => agg.flatMap((a) => (a[`${kind}${i}`] as ListItem[] | undefined) ?? [])
+          .sort((x, y) => Number(x[0]) - Number(y[0])).slice(0, limit)
+          .map(([id, v, b, p]) => ({ familyId: Number(id), villageCode: v, baselineAmountPerYear: Number(b), previewAmountPerYear: Number(p) }));
         const changedParams = Object.fromEntries(Object.entries(req.changes[rule.program] ?? {})
           .filter(([k]) => rule.params[k] !== undefined)
           .map(([k, v]) => [k, { from: rule.params[k]!, to: v }]));
@@ -190,20 +264,106 @@ export async function previewEligibility(deps: { db: Db; actor: Actor; definitio
           baseline: { families: sum('bf'), budgetPerYear: sum('bb') },
           preview: { families: sum('pf'), budgetPerYear: sum('pb') },
           entering: sum('enter'), leaving: sum('leave'), amountChanged: sum('changed'),
-          byRegion: mine.map((a) => ({
+          byRegion: agg.filter((a) => Number(a[`bf${i}`]) > 0 || Number(a[`pf${i}`]) > 0).map((a) => ({
             region: a.region, name: names.get(a.region) ?? null,
-            baseline: { families: Number(a.bf), budgetPerYear: Number(a.bb) }, preview: { families: Number(a.pf), budgetPerYear: Number(a.pb) },
-            entering: Number(a.enter), leaving: Number(a.leave),
+            baseline: { families: Number(a[`bf${i}`]), budgetPerYear: Number(a[`bb${i}`]) },
+            preview: { families: Number(a[`pf${i}`]), budgetPerYear: Number(a[`pb${i}`]) },
+            entering: Number(a[`enter${i}`]), leaving: Number(a[`leave${i}`]),
           })),
-          enteringFamilies: change('enter'),
-          leavingFamilies: change('leave'),
+          enteringFamilies: limit === 0 ? [] : list('el'),
+          leavingFamilies: limit === 0 ? [] : list('ll'),
         };
       }),
     };
     await appendAudit(tx, {
       action: 'eligibility.preview', entityType: 'program', entityId: changed.join(','),
-      changes: { cycle: req.cycle, region, changes: req.changes, totals: result.programs.map((p) => ({ program: p.program, baseline: p.baseline, preview: p.preview, entering: p.entering, leaving: p.leaving })) },
+      changes: { cycle: req.cycle, region, changes: req.changes, source: result.source, totals: result.programs.map((p) => ({ program: p.program, baseline: p.baseline, preview: p.preview, entering: p.entering, leaving: p.leaving })) },
     });
     return result;
   }, actor);
 }
+
+/**
+ * The preview over stored facts: each changed program's verdict written out as one
+ * expression per family (no levels), so that the scan and the grouping can be split among
+ * parallel workers; a changed quota program first ranks its qualifying families (one
+ * statement per quota), and the entering/leaving lists take one more pass.
+ */
+async function previewStoredFacts(tx: Tx, o: {
+  metas: readonly FactsMeta[]; needed: FactsLayout; baseRules: readonly Rule[]; previewRules: readonly Rule[]; evaluate: ReadonlySet<string>;
+  shown: readonly number[]; len: number; limit: number; fundYear: number; region: string | null;
+}): Promise<AggRow[]> {
+  await tx.raw.query(`select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`);
+  const params: unknown[] = [];
+  const over = new Map<number, string>();
+  const inline = new InlineEvaluation({
+    rules: o.previewRules, evaluate: o.evaluate, layout: o.needed, over: (i) => over.get(i),
+    // Counted components are stored per program; so is the amount while no component amount changes.
+    stored: (i) => {
+      const base = o.baseRules[i]!;
+      const next = o.previewRules[i]!;
+      if (next.benefit.kind !== 'components' || selectionKey(base) !== selectionKey(next)) return undefined;
+      const same = JSON.stringify(base.benefit) === JSON.stringify(next.benefit);
+      return { counted: `x.cnt${i}`, amount: same ? `x.amt${i}` : undefined };
+    },
+  });
+  const run = async <R>(sql: string): Promise<R[]> => {
+    const used = new Set(sql.match(/\b(?:c|r)\d+\b|\b(?:pr?|cnt|amt)\d+(?:_(?:result|amount|status))?\b/g));
+    const facts = storedFactsSql(o.metas, o.needed, o.baseRules, used, o.region, params.length + 1);
+    return (await tx.raw.query<R>(sql.replaceAll('(:facts)', `(${facts.sql})`), [...params, ...facts.params])).rows;
+  };
+  for (const i of o.shown) {
+    if (!o.previewRules[i]!.quota) continue;
+    const sql = inline.overQuotaSql(i, '(:facts)', o.fundYear);
+    if (sql === undefined) throw new Error(`quota of ${o.previewRules[i]!.program} needs a level evaluation`);
+    params.push((await run<{ family_id: number }>(sql)).map((r) => Number(r.family_id)));
+    over.set(i, `x.family_id = any($${params.length}::bigint[])`);
+  }
+  const v = (i: number): Verdicts => {
+    const n = inline.layak(i);
+    if (n === undefined) throw new Error(`${o.previewRules[i]!.program} needs a level evaluation`);
+    return { b: `x.p${i}_result = 'layak'`, ba: `x.p${i}_amount`, n, na: inline.amount(i) };
+  };
+  const rows = reduceCube(await run<CubeRow>(cubeSql('(:facts)', o.shown, o.len, v)), o.shown);
+  if (o.limit === 0 || rows.length === 0) return rows;
+  return attachLists(rows, o.shown, await run(listsSql('(:facts)', o.shown, o.limit, v)));
+}
+
+function storedLayout(m: FactsMeta): FactsLayout {
+  const l = new FactsLayout();
+  l.counts.push(...m.layout.counts);
+  l.recipients.push(...m.layout.recipients);
+  return l;
+}
+
+/**
+ * The stored facts of some regencies (one layout) as the evaluation's facts relation:
+ * the slots the changed rules read under their names in `needed`, each program's stored
+ * verdict as p<i>_* and its prior decision as pr<i>_*.
+ */
+export function storedFactsSql(metas: readonly FactsMeta[], needed: FactsLayout, rules: readonly Rule[], used: ReadonlySet<string>, region: string | null, first = 1): { sql: string; params: unknown[] } {
+  const stored = metas[0]!.layout;
+  const cols = [
+    ...needed.counts.map((key, k) => `f.counts[${stored.counts.indexOf(key) + 1}] as c${k + 1}`),
+    ...needed.recipients.map((key, k) => `f.recipients[${stored.recipients.indexOf(key) + 1}] as r${k + 1}`),
+    ...rules.flatMap((_, i) => {
+      const k = i + 1;
+      return [`f.results[${k}] as p${i}_result`, `f.eval_amounts[${k}] as p${i}_amount`, `f.statuses[${k}] as p${i}_status`,
+        `f.counted[${k}] as cnt${i}`, `f.amounts[${k}] as amt${i}`,
+        `f.prior_statuses[${k}] as pr${i}_status`, `f.prior_amounts_per_year[${k}] as pr${i}_per_year`, `f.prior_amounts_per_tahap[${k}] as pr${i}_per_tahap`];
+    }),
+  ].filter((c) => used.has(c.slice(c.lastIndexOf(' as ') + 4)));
+  const params: unknown[] = [metas.map((m) => m.regencyCode)];
+  let where = `f.regency_code = any($${first}::text[])`;
+  if (region && region.length > 5) {
+    params.push(region);
+    where += ` and (f.village_code = $${first + 1} or f.village_code like $${first + 1} || '.%')`;
+  }
+  return {
+    sql: `select f.family_id, f.regency_code, f.village_code, f.desil, f.pmt_score, f.bps14_count, substr(f.village_code, 10, 1) = '1' as is_kelurahan,
+      f.programs_received, f.living, ${cols.join(', ')}
+    from eligibility_facts f where ${where}`,
+    params,
+  };
+}
+

@@ -1,14 +1,16 @@
 /**
  * `tepat eligibility run`: decisions for every family in scope and every program in
  * force, as a durable job (table `job`). Work is done one regency per transaction
- * (village quotas never cross a regency), each committing its decisions, notices and
- * the job's cursor together; a killed run resumes after its last committed regency,
- * and re-running a cycle rewrites the same decisions (keyed by program, family, cycle).
+ * (village quotas never cross a regency), largest first on two connections, each
+ * committing its decisions, notices, stored facts and the job's cursor together; a
+ * killed run resumes after its last committed regency, and re-running a cycle rewrites
+ * the same decisions (keyed by family and cycle, one element per program).
  */
 import type { Actor, Db } from '../platform/db.js';
 import { appendAudit } from '../platform/audit.js';
 import { AppError } from '../platform/errors.js';
-import { buildFacts, createResults, currentRanking, evaluateRules, scopeFilter, writeDecisions } from './evaluate-sql.js';
+import { buildFacts, currentRanking, dropFacts, evaluateFacts, scopeFilter, writeDecisions, writeFacts, type Tally } from './evaluate-sql.js';
+import { FactsLayout } from './rules/compile-sql.js';
 import { cycleDate, loadRuleDefinitions, rulesInForce } from './rules/rule-set.js';
 import { canonicalJson } from './rules/resolve.js';
 import type { RuleDefinition } from './rules/schema.js';
@@ -67,7 +69,8 @@ interface JobRow { id: number; params: JobParams; status: string; cursor: string
 export async function runEligibility(deps: { db: Db; actor: Actor; definitions?: RuleDefinition[] }, opts: RunOptions): Promise<RunSummary> {
   const { db, actor } = deps;
   const refDate = cycleDate(opts.cycle);
-  const rules = rulesInForce(deps.definitions ?? loadRuleDefinitions(), refDate, { programs: opts.programs });
+  const definitions = deps.definitions ?? loadRuleDefinitions();
+  const rules = rulesInForce(definitions, refDate, { programs: opts.programs });
   if (rules.length === 0) throw new AppError('validation', `Tidak ada aturan program yang berlaku pada ${refDate}.`);
   const region = opts.region ?? actor.scope;
   if (!(actor.scope === 'ID' || region === actor.scope || region.startsWith(`${actor.scope}.`))) {
@@ -75,6 +78,10 @@ export async function runEligibility(deps: { db: Db; actor: Actor; definitions?:
   }
   const scope = { regencyCode: null, region: region === 'ID' ? null : region };
   const programs = rules.map((r) => r.program);
+  const layout = FactsLayout.of(rules);
+  // Stored facts are rewritten only by a run of whole regencies and every program in force;
+  // any other run forgets them for the regencies it decides (see eligibility_facts_regency).
+  const keepsFacts = (region === 'ID' || region.length <= 5) && rules.length === rulesInForce(definitions, refDate).length;
   const rulesHash = canonicalJson(rules.map((r) => [r.program, r.version, r.hash]));
 
   const setup = await db.transaction(async (tx) => {
@@ -95,8 +102,9 @@ export async function runEligibility(deps: { db: Db; actor: Actor; definitions?:
       throw new AppError('conflict', `Penetapan siklus ${opts.cycle} untuk ${region} sedang berjalan (job ${job.id}).`);
     }
     const f = scopeFilter('f', scope, 1);
+    // Largest regencies first, so that the two connections finish together.
     const chunks = (await tx.raw.query<{ regency_code: string; n: number }>(
-      `select f.regency_code, count(*)::int as n from family f where ${f.sql} group by f.regency_code order by f.regency_code`, f.params)).rows;
+      `select f.regency_code, count(*)::int as n from family f where ${f.sql} group by f.regency_code order by 2 desc, 1`, f.params)).rows;
     const total = chunks.reduce((s, c) => s + Number(c.n), 0);
     if (job) {
       await tx.raw.query(`update job set status = 'running', heartbeat_at = now(), progress_total = $2, error = null where id = $1`, [job.id, total]);
@@ -123,12 +131,17 @@ export async function runEligibility(deps: { db: Db; actor: Actor; definitions?:
   let failure: unknown;
   const processChunk = async (chunk: { regency_code: string; n: number }): Promise<void> => {
     await db.transaction(async (tx) => {
-      await buildFacts(tx, { refDate, cycle: opts.cycle, rankingId, programs, scope: { regencyCode: chunk.regency_code, region: scope.region } });
-      await createResults(tx, 'elig_result');
-      await evaluateRules(tx, rules, 'elig_result');
-      const written = await writeDecisions(tx, rules, 'elig_result', { cycle: opts.cycle, rankingId, jobId, fresh });
+      await buildFacts(tx, rules, layout, { refDate, cycle: opts.cycle, rankingId, scope: { regencyCode: chunk.regency_code, region: scope.region } });
+      await evaluateFacts(tx, rules, layout, { fundYear: Number(opts.cycle.slice(0, 4)), reasons: true });
+      const written = await writeDecisions(tx, rules, layout, { cycle: opts.cycle, rankingId, jobId, fresh });
+      if (keepsFacts) await writeFacts(tx, rules, layout, { regencyCode: chunk.regency_code, cycle: opts.cycle, rankingId, jobId });
+      else await dropFacts(tx, chunk.regency_code);
+      // The cursor is the set of committed regencies; each one's tally is kept with the job
+      // until the run is done (a resumed run sums the tallies of both invocations).
       await tx.raw.query(`update job set cursor = (coalesce(cursor, '[]')::jsonb || to_jsonb($2::text))::text,
-          progress_done = progress_done + $3, heartbeat_at = now() where id = $1`, [jobId, chunk.regency_code, Number(chunk.n)]);
+          result = coalesce(result, '{}'::jsonb) || jsonb_build_object($2::text, $4::jsonb),
+          progress_done = progress_done + $3, heartbeat_at = now() where id = $1`,
+      [jobId, chunk.regency_code, Number(chunk.n), JSON.stringify({ tally: written.tally, notices: written.notices })]);
       await appendAudit(tx, { action: 'eligibility.run.regency', entityType: 'job', entityId: jobId, changes: { regency: chunk.regency_code, families: Number(chunk.n), decisions: written.decisions, notices: written.notices } });
     }, actor);
     done += Number(chunk.n);
@@ -151,21 +164,26 @@ export async function runEligibility(deps: { db: Db; actor: Actor; definitions?:
     throw failure;
   }
 
+  // Fresh statistics for the previews that read the stored facts next (as the owner: the
+  // application role may not analyze).
+  if (keepsFacts) await db.transaction((tx) => tx.raw.exec('analyze eligibility_facts'));
   const summary = await db.transaction(async (tx) => {
-    const d = scopeFilter('d', scope, 3);
-    const rows = (await tx.raw.query<{ program: string; status: string; n: number; budget: number }>(
-      `select d.program, d.status, count(*)::int as n, coalesce(sum(d.amount_per_year), 0)::bigint as budget from eligibility_decision d
-       where d.cycle = $1 and d.program = any($2::text[]) and ${d.sql} group by d.program, d.status`, [opts.cycle, programs, ...d.params])).rows;
-    const notices = Number((await tx.raw.query<{ n: number }>(
-      `select count(*)::int as n from eligibility_notice d where d.cycle = $1 and d.program = any($2::text[]) and ${d.sql}`,
-      [opts.cycle, programs, ...d.params])).rows[0]!.n);
+    const kept = (await tx.raw.query<{ result: Record<string, { tally: Tally; notices: number }> | null }>('select result from job where id = $1', [jobId])).rows[0]?.result ?? {};
+    const parts = chunks.map((c) => kept[c.regency_code]).filter((x) => x !== undefined);
+    const notices = parts.reduce((s, x) => s + Number(x.notices), 0);
     const programSummaries: ProgramSummary[] = rules.map((r) => {
-      const mine = rows.filter((x) => x.program === r.program);
-      const byStatus = Object.fromEntries(mine.map((x) => [x.status, Number(x.n)]));
-      const paid = mine.filter((x) => ['masuk', 'tetap', 'keluar_berikutnya'].includes(x.status));
+      const byStatus: Record<string, number> = {};
+      let paidFamilies = 0;
+      let budgetPerYear = 0;
+      for (const part of parts) {
+        for (const [status, [n, budget]] of Object.entries(part.tally[r.program] ?? {})) {
+          byStatus[status] = (byStatus[status] ?? 0) + n;
+          if (['masuk', 'tetap', 'keluar_berikutnya'].includes(status)) paidFamilies += n;
+          budgetPerYear += budget;
+        }
+      }
       return {
-        program: r.program, ruleVersion: r.version, families: mine.reduce((s, x) => s + Number(x.n), 0), byStatus,
-        paidFamilies: paid.reduce((s, x) => s + Number(x.n), 0), budgetPerYear: paid.reduce((s, x) => s + Number(x.budget), 0),
+        program: r.program, ruleVersion: r.version, families: Object.values(byStatus).reduce((s, n) => s + n, 0), byStatus, paidFamilies, budgetPerYear,
       };
     });
     const result: RunSummary = {

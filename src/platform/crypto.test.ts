@@ -290,6 +290,23 @@ describe('BlindIndex', () => {
     expect(index.compute('nik', NIK).toString('hex')).toBe('9f76132ed4ba7888dd5e6aaff8501ace');
   });
 
+  it('equals node:crypto HMAC for values of every length and script (short values take a JavaScript path)', () => {
+    const subkey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'tepat/blind-index/v1/member', 32));
+    const pieces = ['3', 'a', 'é', '中', '😀', '|', ' '];
+    let seed = 7;
+    for (let length = 1; length <= 120; length++) {
+      for (let round = 0; round < 3; round++) {
+        let value = '';
+        while (value.length < length) {
+          seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+          value += pieces[seed % (round === 0 ? 1 : pieces.length)]!;
+        }
+        const expected = createHmac('sha256', subkey).update(value, 'utf8').digest().subarray(0, 16).toString('hex');
+        expect(index.compute('member', value).toString('hex'), `length ${value.length}`).toBe(expected);
+      }
+    }
+  });
+
   it('separates purposes and keys', () => {
     const nik = index.compute('nik', NIK);
     expect(index.compute('kk', NIK).equals(nik)).toBe(false);

@@ -31,8 +31,8 @@ export interface RawConnection {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
   /** Runs one or more statements without parameters (migrations, SET LOCAL). */
   exec(sql: string): Promise<void>;
-  /** Runs `COPY … FROM STDIN` with the given text-format data. */
-  copyFrom(copySql: string, data: string): Promise<void>;
+  /** Runs `COPY … FROM STDIN` with the given data (text format, as a string or UTF-8 bytes). */
+  copyFrom(copySql: string, data: string | Uint8Array): Promise<void>;
 }
 
 interface PooledConnection extends RawConnection {
@@ -212,7 +212,7 @@ function postgresPool(url: string): RawPool {
     async exec(sql: string) {
       await client.query(sql);
     },
-    async copyFrom(copySql: string, data: string) {
+    async copyFrom(copySql: string, data: string | Uint8Array) {
       const stream = client.query(copyFromStream(copySql));
       const done = once(stream, 'finish');
       const failed = once(stream, 'error').then(([err]) => { throw err; });
@@ -254,9 +254,17 @@ function pglitePool(db: PGliteLike): RawPool {
     async exec(sql: string) {
       await db.exec(sql);
     },
-    async copyFrom(copySql: string, data: string) {
+    async copyFrom(copySql: string, data: string | Uint8Array) {
       const sql = copySql.replace(/from\s+stdin/i, "FROM '/dev/blob'");
-      await db.query(sql, [], { blob: new Blob([data]) });
+      // PGlite only calls arrayBuffer() on the blob. A real Blob keeps a native copy of the
+      // data that garbage collection does not count, so bulk loads of many batches
+      // (imports) saw hundreds of MB pile up; this hands over the bytes we already have.
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+        ? bytes.buffer
+        : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+      const blob = { arrayBuffer: async () => buffer, size: bytes.byteLength };
+      await db.query(sql, [], { blob: blob as unknown as Blob });
     },
   };
   return {

@@ -43,11 +43,13 @@ export interface QueueItem {
   readonly createdAt: Date;
   readonly sla: SlaClock;
   readonly hasPhoto: boolean;
+  /** Officer handling it (assign-submission.ts), if any. */
+  readonly assignedTo: string | null;
 }
 
 interface QueueRow {
   id: number; tracking_code: string; kind: SubmissionKind; category: string; program: string | null; status: SubmissionStatus;
-  village_code: string; created_at: Date; sla_due_at: Date; closed_at: Date | null; has_photo: boolean;
+  village_code: string; created_at: Date; sla_due_at: Date; closed_at: Date | null; has_photo: boolean; assigned_to: string | null;
 }
 
 /**
@@ -63,7 +65,7 @@ function toItem(r: QueueRow, now: Date): QueueItem {
   const closedAt = r.closed_at ? new Date(r.closed_at) : null;
   return {
     id: r.id, trackingCode: r.tracking_code, kind: r.kind, category: r.category, program: r.program, status: r.status,
-    villageCode: r.village_code, createdAt: new Date(r.created_at), hasPhoto: r.has_photo,
+    villageCode: r.village_code, createdAt: new Date(r.created_at), hasPhoto: r.has_photo, assignedTo: r.assigned_to ?? null,
     sla: slaClock(new Date(r.sla_due_at), closedAt, now),
   };
 }
@@ -103,7 +105,7 @@ export async function listQueue(tx: Tx, f: QueueFilter, now = new Date()): Promi
     where.push(`(sla_due_at, id) > (${p(c.due)}::timestamptz, ${p(c.id)})`);
   }
   const { rows } = await tx.raw.query<QueueRow>(
-    `select id, tracking_code, kind, category, program, status, village_code, created_at, sla_due_at, closed_at, has_photo
+    `select id, tracking_code, kind, category, program, status, village_code, created_at, sla_due_at, closed_at, has_photo, assigned_to
        from portal_submission ${where.length ? `where ${where.join(' and ')}` : ''}
       order by sla_due_at, id limit ${p(f.limit + 1)}`, params);
   const page = rows.slice(0, f.limit);

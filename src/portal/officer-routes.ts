@@ -10,6 +10,7 @@ import type { AppContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import { actorOf } from '../server/auth-plugin.js';
 import { findSubmission, findSubmissionPhoto, listQueue, replyToSubmission, type QueueItem } from './officer-queue.js';
+import { assignSubmission } from './assign-submission.js';
 import { SUBMISSION_STATUSES } from './submission-status.js';
 import type { Portal } from './service.js';
 
@@ -32,7 +33,7 @@ const Sla = z.object({ dueAt: z.string(), hoursLeft: z.number(), isOverdue: z.bo
 
 const Item = z.object({
   id: z.number(), trackingCode: z.string(), kind: Kind, category: z.string(), program: z.string().nullable(), status: Status,
-  villageCode: z.string(), createdAt: z.string(), sla: Sla, hasPhoto: z.boolean(),
+  villageCode: z.string(), createdAt: z.string(), sla: Sla, hasPhoto: z.boolean(), assignedTo: z.string().nullable(),
 });
 
 const Detail = Item.extend({
@@ -52,6 +53,10 @@ const ReplyBody = z.object({
 });
 
 const IdParams = z.object({ id: z.coerce.number().int().positive() });
+
+const AssignBody = z.object({
+  assignee: z.string().trim().max(64).nullable().describe('Username of an officer whose region covers the submission; empty or null unassigns'),
+});
 
 function itemJson(i: QueueItem) {
   return { ...i, createdAt: i.createdAt.toISOString(), sla: { ...i.sla, dueAt: i.sla.dueAt.toISOString() } };
@@ -118,6 +123,16 @@ export function officerRoutes(ctx: AppContext, portal: Portal) {
         throw new AppError('conflict', 'Perubahan status ini tidak diperbolehkan.', { reason: r2.reason });
       }
       return { status: r2.status, eventId: r2.eventId };
+    });
+
+    r.post('/api/v1/portal/submissions/:id/assign', {
+      schema: { tags, summary: 'Assign the submission to an officer of its region (empty: unassign); audited', params: IdParams, body: AssignBody, response: { 200: z.object({ id: z.number(), assignee: z.string().nullable() }) } },
+    }, async (request) => {
+      const actor = actorOf(request, HANDLERS);
+      const a = await ctx.db.transaction((tx) => assignSubmission(tx, { id: request.params.id, assignee: request.body.assignee }), actor);
+      if (a.ok) return { id: a.id, assignee: a.assignee };
+      if (a.reason === 'not_found') throw new AppError('not_found', 'Pengajuan tidak ditemukan.');
+      throw new AppError('validation', a.message, { fields: ['assignee'] });
     });
   };
 }

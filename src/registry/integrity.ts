@@ -20,19 +20,25 @@ export function withMemberDefaults(values: RowValues): RowValues {
   };
 }
 
-function hashOf(keyring: Keyring, columns: readonly ColumnDef[], values: RowValues): Buffer {
-  const parts = columns.map((c) => {
-    const v = values[c.field];
-    return Array.isArray(v) ? v.join(';') : v === null || v === undefined ? '\u0000' : String(v);
-  });
-  return keyring.index.compute('row', parts.join('\u001f'));
+/** Only the blind index is needed (import workers have no full keyring). */
+type RowHasher = { readonly index: Pick<Keyring['index'], 'compute'> };
+
+function hashOf(keyring: RowHasher, columns: readonly ColumnDef[], values: RowValues): Buffer {
+  // Cells joined by U+001F, arrays by ';', NULL as U+0000 (built in one pass: imports hash every row).
+  let text = '';
+  for (let i = 0; i < columns.length; i++) {
+    const v = values[columns[i]!.field];
+    if (i > 0) text += '\u001f';
+    text += Array.isArray(v) ? v.join(';') : v === null || v === undefined ? '\u0000' : String(v);
+  }
+  return keyring.index.compute('row', text);
 }
 
-export function familyRowHash(keyring: Keyring, values: RowValues): Buffer {
+export function familyRowHash(keyring: RowHasher, values: RowValues): Buffer {
   return hashOf(keyring, familyColumns, values);
 }
 
-export function memberRowHash(keyring: Keyring, values: RowValues): Buffer {
+export function memberRowHash(keyring: RowHasher, values: RowValues): Buffer {
   return hashOf(keyring, memberColumns, values);
 }
 

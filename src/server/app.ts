@@ -14,10 +14,12 @@ import { registerAuth } from './auth-plugin.js';
 import { createRateLimiter } from '../platform/rate-limit.js';
 import { authRoutes } from '../auth/routes.js';
 import { registryRoutes } from '../registry/routes.js';
+import { registryConsoleRoutes } from '../registry/console-routes.js';
 import { civilRoutes } from '../civil/routes.js';
 import { eligibilityRoutes } from '../eligibility/routes.js';
 import { identityRoutes } from '../identity/routes.js';
 import { portalRoutes } from '../portal/routes.js';
+import { dashboardRoutes } from '../dashboard/routes.js';
 
 export interface ServerOptions {
   /** Extra route registrations (console static files, portal) added by later features. */
@@ -115,9 +117,11 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
 
   await app.register(authRoutes(ctx));
   await app.register(registryRoutes(ctx));
+  await app.register(registryConsoleRoutes(ctx));
   await app.register(civilRoutes(ctx, opts.civil));
   await app.register(eligibilityRoutes(ctx));
   await app.register(identityRoutes(ctx));
+  await app.register(dashboardRoutes(ctx));
   if (!opts.withoutPortal) await app.register(portalRoutes(ctx, opts.portal));
   for (const plugin of opts.plugins ?? []) await plugin(app);
   return app;

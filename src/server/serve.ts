@@ -9,6 +9,7 @@ import { loadConfig } from '../platform/config.js';
 import { openContext, type AppContext } from '../platform/context.js';
 import { parseCommandArgs, UsageError, type Io } from '../cli/args.js';
 import { buildServer } from './app.js';
+import { CONSOLE_PATH, consoleStaticRoutes } from '../console/static-routes.js';
 import { addUser } from '../auth/accounts.js';
 import { importFile, orderImportFiles } from '../registry/import/import-file.js';
 
@@ -66,12 +67,14 @@ export async function runServeCommand(argv: string[], io: Io): Promise<number> {
   if (!Number.isInteger(demoFamilies) || demoFamilies < 1) throw new UsageError(`--demo-families harus bilangan bulat positif.\n${USAGE}`);
   const ctx = await openContext(config);
   if (values.demo) await loadDemoData(ctx, io, demoFamilies);
-  const app = await buildServer(ctx);
+  const app = await buildServer(ctx, { plugins: [consoleStaticRoutes()] });
   // Pick up keys added by `tepat keys rotate` (its grace period is longer than this).
   const refresh = setInterval(() => { ctx.keyring.refresh().catch((err: unknown) => ctx.logger.error({ err }, 'keyring refresh failed')); }, 5000);
   refresh.unref();
   await app.listen({ port: config.port, host: config.host });
-  io.stdout.write(`Tepat berjalan di http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/\n`);
+  const origin = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  io.stdout.write(`Tepat berjalan di ${origin}/\n`);
+  io.stdout.write(`Konsol petugas: ${origin}${CONSOLE_PATH}\n`);
   // Civil-registry work (verification, event sync) runs in the background when configured.
   const worker = new AbortController();
   if (config.civilRegistryUrl) {

@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, nationalActor, type TestDb } from '../support/db.js';
-import { buildFacts, createResults, evaluateRules } from '../../src/eligibility/evaluate-sql.js';
+import { buildFacts, evaluateFacts, readDecisions } from '../../src/eligibility/evaluate-sql.js';
+import { FactsLayout } from '../../src/eligibility/rules/compile-sql.js';
 import { decideFamilies } from '../../src/eligibility/rules/decide.js';
 import { toComponentColumns } from '../../src/eligibility/rules/interpret.js';
 import type { FamilyFacts, PriorDecision } from '../../src/eligibility/rules/facts.js';
@@ -109,10 +110,11 @@ interface SqlRow {
 
 async function sqlDecisions(rules: Rule[]): Promise<SqlRow[]> {
   return t.db.transaction(async (tx) => {
-    await buildFacts(tx, { refDate: REF, cycle: CYCLE, rankingId: (await tx.raw.query<{ id: number }>('select id from welfare_ranking where is_current')).rows[0]!.id, programs: rules.map((r) => r.program), scope: { regencyCode: null, region: null } });
-    await createResults(tx, 'elig_result');
-    await evaluateRules(tx, rules, 'elig_result');
-    return (await tx.raw.query<SqlRow>('select program, family_id, result, status, amount_per_year, amount_per_tahap, reasons, components, recipient_member_id from elig_result')).rows;
+    const layout = FactsLayout.of(rules);
+    const rankingId = (await tx.raw.query<{ id: number }>('select id from welfare_ranking where is_current')).rows[0]!.id;
+    await buildFacts(tx, rules, layout, { refDate: REF, cycle: CYCLE, rankingId, scope: { regencyCode: null, region: null } });
+    await evaluateFacts(tx, rules, layout, { fundYear: 2025, reasons: true });
+    return readDecisions(tx, rules, layout);
   }, nationalActor);
 }
 

@@ -166,4 +166,21 @@ describe('eligibility run on hand-computed families', () => {
     for (const r of rows) expect(r.village_code.startsWith('73.71')).toBe(true);
     await expect(runEligibility({ db: t.db, actor: actorFor('73.71', 'dinsos') }, { cycle: '2026-07', region: '32.01' })).rejects.toThrow(/di luar cakupan/);
   });
+
+  it('takes each program\'s prior decision from the stored facts exactly as from the decision history', async () => {
+    const q = <R>(sql: string) => t.db.transaction(async (tx) => (await tx.raw.query<R>(sql)).rows, nationalActor);
+    // Full runs stored facts; the PKH-only run of 73.71 made its facts unusable.
+    expect((await q<{ regency_code: string; cycle: string }>('select regency_code, cycle from eligibility_facts_regency order by 1')))
+      .toEqual([{ regency_code: '32.01', cycle: '2026-04' }, { regency_code: '33.74', cycle: '2026-04' }]);
+    // Family 7 (33.74, facts of 2026-04) drops out of PKH: it leaves at the next cycle only if its prior says tetap.
+    await setRanking(t.db, [...ids].map(([i, id]) => ({ familyId: id, desil: i === 7 ? 7 : desil[i]!, pmtScore: 13 + i / 10, bps14Count: 3 })));
+    const decisions = () => q<Record<string, unknown>>(`select program, family_id, result, status, amount_per_year, amount_per_tahap, reasons, components,
+      recipient_member_id, input_hash from eligibility_decision where cycle = '2026-10' order by family_id, program`);
+    await runEligibility({ db: t.db, actor: nationalActor }, { cycle: '2026-10' });
+    const fromFacts = await decisions();
+    expect(fromFacts.find((d) => d.family_id === ids.get(7) && d.program === 'pkh')).toMatchObject({ status: 'keluar_berikutnya', amount_per_year: 3_000_000 });
+    await q('delete from eligibility_facts_regency');
+    await runEligibility({ db: t.db, actor: nationalActor }, { cycle: '2026-10', restart: true });
+    expect(await decisions()).toEqual(fromFacts);
+  });
 });

@@ -70,16 +70,17 @@ export async function setRanking(db: Db, ranks: ReadonlyArray<{ familyId: number
 
 export interface PriorSpec { familyId: number; program: string; cycle: string; status: string; amountPerYear: number; amountPerTahap: number }
 
-/** Decisions of earlier cycles, as a run would have stored them. */
+/** Decisions of earlier cycles, as a run would have stored them (one row per family and cycle). */
 export async function insertPriorDecisions(db: Db, priors: readonly PriorSpec[]): Promise<void> {
   if (priors.length === 0) return;
   await db.transaction((tx) => tx.raw.query(
-    `insert into eligibility_decision (regency_code, program, family_id, cycle, village_code, rule_version, input_hash, result, status,
-       tahap_per_year, amount_per_tahap, amount_per_year, reasons)
-     select f.regency_code, t.p, f.id, t.c, f.village_code, 'lama', '\\x00',
-       case when t.s in ('masuk', 'tetap') then 'layak' when t.s = 'di_luar_kuota' then 'di_luar_kuota' else 'tidak_layak' end,
-       t.s, 4, t.pt, t.py, '{}'
-     from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) t(id, p, c, s, py, pt) join family f on f.id = t.id`,
+    `insert into eligibility_decision_set (regency_code, family_id, cycle, village_code, decisions)
+     select f.regency_code, f.id, t.c, f.village_code,
+       array_agg(row(t.p, 'lama', null, '\\x00',
+         case when t.s in ('masuk', 'tetap') then 'layak' when t.s = 'di_luar_kuota' then 'di_luar_kuota' else 'tidak_layak' end,
+         t.s, 4, t.pt, t.py, null, '{}', null, null, null, null, null, now())::eligibility_program_decision order by t.p)
+     from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) t(id, p, c, s, py, pt) join family f on f.id = t.id
+     group by f.regency_code, f.id, t.c, f.village_code`,
     [priors.map((p) => p.familyId), priors.map((p) => p.program), priors.map((p) => p.cycle), priors.map((p) => p.status),
       priors.map((p) => p.amountPerYear), priors.map((p) => p.amountPerTahap)]), nationalActor);
 }

@@ -16,8 +16,8 @@ import { DEV_INDEX_KEY, DEV_MASTER_KEY } from '../../src/platform/config.js';
 import { importFile } from '../../src/registry/import/import-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tepat-kill-'));
-const FAMILIES = 1500;
-const MEMBERS = 6000;
+const FAMILIES = 4000;
+const MEMBERS = 16000;
 let reference: TestDb;
 let target: TestDb | undefined;
 
@@ -70,10 +70,10 @@ describe('interrupted import', () => {
       return { db, close: () => db.close() };
     })());
 
-    let delay = isPostgres() ? 1200 : 4000;
+    let delay = isPostgres() ? 700 : 2500;
     let midFile = 0;
     let finished = false;
-    for (let attempt = 0; attempt < 25 && !finished; attempt++) {
+    for (let attempt = 0; attempt < 60 && !finished; attempt++) {
       const run = await runCli(env, delay);
       if (!run.killed) {
         expect(run.code, run.stderr).toBe(0);
@@ -88,7 +88,7 @@ describe('interrupted import', () => {
       } finally {
         await t.close();
       }
-      delay += isPostgres() ? 400 : 900;
+      delay += isPostgres() ? 120 : 250;
     }
     expect(finished).toBe(true);
     expect(midFile).toBeGreaterThan(0);

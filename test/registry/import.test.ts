@@ -132,9 +132,13 @@ describe('import of families and members', () => {
     expect(report[0]).toMatchObject({ row: 3, column: 'no_kk', code: 'IDENTIFIER_STORED_AS_NUMBER' });
   });
 
-  it('keeps an operator inside their region: families elsewhere are refused', async () => {
+  it('keeps an operator inside their region: families elsewhere are refused row by row', async () => {
     writeCsv(join(dir, 'luar.csv'), 'families', [buildFamilyRow(50, { kode_desa: '73.71.01.1001' })]);
-    await expect(importFile({ ...deps, actor: actorFor('32.01.01') }, join(dir, 'luar.csv'))).rejects.toThrow(/row-level security/);
+    const s = await importFile({ ...deps, actor: actorFor('32.01.01') }, join(dir, 'luar.csv'));
+    expect(s).toMatchObject({ rows: 1, imported: 0, rejected: 1 });
+    const [r] = await rejectsOf(s.importId, 'luar.csv');
+    expect(r).toMatchObject({ row: 2, column: 'kode_desa', code: 'VILLAGE_OUT_OF_SCOPE' });
+    expect(r!.message).toContain('di luar wilayah akun Anda (32.01.01)');
   });
 
   it('stores no NIK or No. KK in plaintext anywhere in the database', async () => {

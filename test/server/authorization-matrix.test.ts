@@ -29,9 +29,11 @@ interface Target { familyId: number; memberId: number; village: string; name: st
 
 type Expect = 'ok' | 'denied';
 interface RouteCase {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   url: (t: Target) => string;
   body?: unknown;
+  /** Extra request headers (e.g. the content type of a raw upload). */
+  headers?: Record<string, string>;
   /** Who may use the route at all (others: 403). */
   roles: string[];
   /** Success statuses, 200 unless stated. */
@@ -60,6 +62,14 @@ const DELEGATED: Record<string, string> = {
   'POST /api/v1/identity/merges': 'test/identity/review-api.test.ts',
   'GET /api/v1/identity/merges/{id}': 'test/identity/review-api.test.ts',
   'POST /api/v1/identity/merges/{id}/unmerge': 'test/identity/review-api.test.ts',
+  // Officer console, registry and queues (docs/console-api.md): imports, civil cases and submissions are made there.
+  'GET /api/v1/imports/{id}': 'test/registry/console-api.test.ts',
+  'GET /api/v1/imports/{id}/errors.csv': 'test/registry/console-api.test.ts',
+  'POST /api/v1/civil/cases/{id}/resolve': 'test/registry/console-api.test.ts',
+  'POST /api/v1/portal/submissions/{id}/assign': 'test/registry/console-api.test.ts',
+  // Dashboard (src/dashboard): the stream never ends, so inject cannot read it; its 401/403
+  // (checked before the stream starts, same rule as GET /api/v1/dashboard) are tested over HTTP there.
+  'GET /api/v1/dashboard/stream': 'test/dashboard/stream.test.ts',
 };
 
 const READERS = ['pusat', 'dinsos', 'operator', 'pendamping', 'auditor'];
@@ -75,6 +85,19 @@ const CASES: Record<string, RouteCase> = {
   'GET /api/v1/civil/cases': { method: 'GET', url: (t) => `/api/v1/civil/cases?region=${t.village}`, roles: READERS, statusOk: [200] },
   // Without a configured civil registry the request is accepted and queued (202).
   'POST /api/v1/civil/members/{id}/verify': { method: 'POST', url: (t) => `/api/v1/civil/members/${t.memberId}/verify`, roles: ['pusat', 'dinsos', 'operator', 'pendamping'], statusOk: [200, 202] },
+  // Officer console, registry search and editing (docs/console-api.md). Edits: the first allowed
+  // role's edit succeeds, later ones hold a stale version (409, which shows current values:
+  // it must come only after the role and region checks).
+  'GET /api/v1/search/members': { method: 'GET', url: (t) => `/api/v1/search/members?name=${encodeURIComponent(t.name)}&region=${t.village}`, roles: READERS },
+  'PATCH /api/v1/families/{id}': { method: 'PATCH', url: (t) => `/api/v1/families/${t.familyId}`, body: { version: 1, changes: { rt: '003' } }, roles: ['pusat', 'dinsos', 'operator', 'pendamping'], statusOk: [200, 409] },
+  'PATCH /api/v1/members/{id}': { method: 'PATCH', url: (t) => `/api/v1/members/${t.memberId}`, body: { version: 1, changes: { birthPlace: 'Bogor Barat' } }, roles: ['pusat', 'dinsos', 'operator', 'pendamping'], statusOk: [200, 409] },
+  'GET /api/v1/families/{id}/history': { method: 'GET', url: (t) => `/api/v1/families/${t.familyId}/history`, roles: READERS },
+  'GET /api/v1/families/export': { method: 'GET', url: (t) => `/api/v1/families/export?region=${t.village}`, roles: READERS },
+  'POST /api/v1/imports': { method: 'POST', url: () => '/api/v1/imports', body: 'no_kk,kode_desa\n', headers: { 'content-type': 'text/csv' }, roles: ['pusat', 'dinsos', 'operator', 'pendamping'], statusOk: [202], regionFree: true },
+  // Dashboard (src/dashboard): a region's aggregates only within the account's scope; the
+  // province tile layout holds no registry data and is served to any logged-in account.
+  'GET /api/v1/dashboard': { method: 'GET', url: (t) => `/api/v1/dashboard?region=${t.village}`, roles: READERS },
+  'GET /api/v1/dashboard/provinces.json': { method: 'GET', url: () => '/api/v1/dashboard/provinces.json', roles: ['pusat', 'dinsos', 'operator', 'pendamping', 'auditor', 'bank', 'agency'], regionFree: true },
 };
 
 function inScope(scope: string, village: string): boolean {
@@ -120,13 +143,13 @@ describe('authorization matrix', () => {
 
   for (const [name, c] of Object.entries(CASES)) {
     it(`${name}: anonymous refused; each role sees only its region`, async () => {
-      const anon = await app.inject({ method: c.method, url: c.url(inside), ...(c.body ? { payload: c.body as object } : {}) });
+      const anon = await app.inject({ method: c.method, url: c.url(inside), ...(c.headers ? { headers: c.headers } : {}), ...(c.body ? { payload: c.body as object } : {}) });
       expect(anon.statusCode).toBe(401);
       for (const { role, scope } of ROLES) {
         const s = sessions.get(role)!;
         for (const target of [inside, outside]) {
           const res = await app.inject({
-            method: c.method, url: c.url(target), headers: { cookie: s.cookie, 'x-csrf-token': s.csrf },
+            method: c.method, url: c.url(target), headers: { ...c.headers, cookie: s.cookie, 'x-csrf-token': s.csrf },
             ...(c.body ? { payload: c.body as object } : {}),
           });
           const expected: Expect = c.roles.includes(role) && (c.regionFree || inScope(scope, target.village)) ? 'ok' : 'denied';

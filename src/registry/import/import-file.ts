@@ -1,29 +1,35 @@
 /**
  * Import of a families or members file into the registry.
  *
- * Streaming and set-based: rows are validated in batches, each batch is copied into a
- * temporary stage table and upserted with one statement per table. A batch commits its
- * data, its rejected rows and the file's progress in one transaction, so a run killed at
- * any point resumes after its last committed batch, and running a file again changes
- * nothing (rows are keyed by keyed hashes of their identifiers and compared by a keyed
- * hash of their content).
+ * Streaming and set-based: the file is cut into batches of whole rows; each batch is
+ * parsed, validated, hashed and encrypted (stage-rows.ts; on worker threads for large
+ * files, see stage-pool.ts) while earlier batches are written: binary COPY into a
+ * temporary stage table, then one upsert statement. Batches are written in file order
+ * and each commits its data, its rejected rows and the file's progress in one
+ * transaction, so a run killed at any point resumes after its last committed batch, and
+ * running a file again changes nothing (rows are keyed by keyed hashes of their
+ * identifiers and compared by a keyed hash of their content).
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AppError } from '../../platform/errors.js';
 import type { Actor, Db, Tx } from '../../platform/db.js';
 import { appendAudit } from '../../platform/audit.js';
-import { CIPHER_CONTEXT, type Keyring } from '../../platform/keyring.js';
-import { copyBytes, copyEscape, copyTextArray } from '../../platform/copy.js';
+import type { Keyring } from '../../platform/keyring.js';
 import { readRegions } from '../../regions/data.js';
 import { familyColumns, memberColumns, type ColumnDef } from '../import-columns.js';
-import { maskForReport, validateRow, type CellError, type RowValues, type ValidationContext } from '../validate-row.js';
-import { openRowSource, type SourceRow } from './read-rows.js';
-import { familyRowHash, memberRowHash, withMemberDefaults } from '../integrity.js';
+import type { ValidationContext } from '../validate-row.js';
+import { detectFormat, openRowSource, type SourceRow } from './read-rows.js';
+import { csvHead, recordRuns } from './csv-records.js';
+import {
+  FAMILY_STAGE_COLUMNS, FAMILY_STAGE_DDL, MEMBER_STAGE_COLUMNS, MEMBER_STAGE_DDL,
+  regionValidation, type CellRow, type ImportKind, type Reject, type StageSpec,
+} from './stage-rows.js';
+import { defaultPoolSize, inlineStageRunner, startStagePool, type StageJob, type StageRunner, type StagedOutput } from './stage-pool.js';
 
-export type ImportKind = 'families' | 'members';
-
+export type { ImportKind } from './stage-rows.js';
 export interface FileSummary {
   file: string;
   kind: ImportKind;
@@ -57,19 +63,19 @@ export interface ImportDeps {
 export interface ImportOptions {
   batchSize?: number;
   onProgress?: (p: ImportProgress) => void;
-}
-
-interface Reject {
-  rowNo: number;
-  errors: CellError[];
+  /**
+   * Worker threads that parse, validate and encrypt batches while earlier ones are
+   * written: 0 stages on the calling thread. Default for files of 4 MB and more: one per
+   * core (one fewer on PGlite, which runs on the main thread), at most four; none for
+   * smaller files (starting threads costs more than they save).
+   */
+  workers?: number;
+  /** Filled with milliseconds spent per phase, for benchmarks (see bench/import-run.ts). */
+  timings?: Record<string, number>;
 }
 
 function normalizeHeader(h: string): string {
   return h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s-]+/g, '_');
-}
-
-function snake(field: string): string {
-  return field.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
 }
 
 /** Which kind of file a header describes, and where each known column sits in it. */
@@ -106,144 +112,32 @@ async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-let regionSets: { villages: Set<string>; districts: Set<string> } | undefined;
-function regionContext(today: Date): ValidationContext {
-  if (!regionSets) {
+interface RegionCodes {
+  villages: Set<string>;
+  districts: Set<string>;
+  /** The same codes one per line, for worker threads. */
+  villagesText?: string;
+  districtsText?: string;
+}
+
+let regionCodes: RegionCodes | undefined;
+function loadRegionCodes(): RegionCodes {
+  if (!regionCodes) {
     const villages = new Set<string>();
     const districts = new Set<string>();
     for (const r of readRegions()) {
       if (r.level === 4) villages.add(r.code);
       else if (r.level === 3) districts.add(r.code);
     }
-    regionSets = { villages, districts };
+    regionCodes = { villages, districts };
   }
-  const sets = regionSets;
-  return { isKnownVillage: (c) => sets.villages.has(c), isKnownDistrict: (c) => sets.districts.has(c), today };
+  return regionCodes;
 }
 
-// ------------------------------------------------------------------ stage rows
-
-const FAMILY_SPECIAL = new Set(['kkNumber', 'villageCode', 'address', 'phone', 'programsReceived']);
-const MEMBER_SPECIAL = new Set(['kkNumber', 'nik', 'phone']);
-
-function plainColumns(columns: readonly ColumnDef[], special: Set<string>): ColumnDef[] {
-  return columns.filter((c) => !special.has(c.field));
-}
-
-const FAMILY_PLAIN = plainColumns(familyColumns, FAMILY_SPECIAL);
-const MEMBER_PLAIN = plainColumns(memberColumns, MEMBER_SPECIAL);
-
-const FAMILY_STAGE_COLUMNS = [
-  'row_no', 'regency_code', 'village_code', 'kk_enc', 'kk_bidx', 'kk_warnings', 'address_enc', 'phone_enc',
-  ...FAMILY_PLAIN.map((c) => snake(c.field)), 'programs_received', 'programs_received_periods', 'row_hash',
-];
-const MEMBER_STAGE_COLUMNS = [
-  'row_no', 'kk_bidx', 'member_key', 'nik_enc', 'nik_bidx', 'nik_warnings', 'phone_enc',
-  ...MEMBER_PLAIN.map((c) => snake(c.field)), 'row_hash',
-];
-
-function sqlType(def: ColumnDef): string {
-  switch (def.kind.type) {
-    case 'int': case 'power': return 'integer';
-    case 'bool': return 'boolean';
-    case 'date': return 'date';
-    case 'enum_set': return 'text[]';
-    default: return 'text';
-  }
-}
-
-function stageDdl(table: string, plain: ColumnDef[], leading: string[], trailing: string[]): string {
-  const cols = [...leading, ...plain.map((c) => `${snake(c.field)} ${sqlType(c)}`), ...trailing];
-  return `create temp table if not exists ${table} (${cols.join(', ')}) on commit delete rows`;
-}
-
-const FAMILY_STAGE_DDL = stageDdl('family_stage', FAMILY_PLAIN,
-  ['row_no integer', 'regency_code text', 'village_code text', 'kk_enc bytea', 'kk_bidx bytea', 'kk_warnings text[]', 'address_enc bytea', 'phone_enc bytea'],
-  ['programs_received text[]', 'programs_received_periods text[]', 'row_hash bytea']);
-const MEMBER_STAGE_DDL = stageDdl('member_stage', MEMBER_PLAIN,
-  ['row_no integer', 'kk_bidx bytea', 'member_key bytea', 'nik_enc bytea', 'nik_bidx bytea', 'nik_warnings text[]', 'phone_enc bytea'],
-  ['row_hash bytea']);
-
-function copyValue(def: ColumnDef, v: RowValues[string] | undefined): string {
-  if (v === null || v === undefined) return def.kind.type === 'enum_set' ? '{}' : '\\N';
-  if (typeof v === 'boolean') return v ? 't' : 'f';
-  if (typeof v === 'number') return String(v);
-  if (Array.isArray(v)) return copyTextArray(v);
-  return copyEscape(v);
-}
-
-interface StagedBatch {
-  lines: string;
-  count: number;
-  rejects: Reject[];
-}
-
-function stageFamilies(keyring: Keyring, rows: Array<{ rowNo: number; values: RowValues; warnings: string[] }>): StagedBatch {
-  const { cipher, index } = keyring;
-  const seen = new Map<string, number>();
-  const rejects: Reject[] = [];
-  let lines = '';
-  let count = 0;
-  for (const { rowNo, values, warnings } of rows) {
-    const kk = values.kkNumber as string;
-    const village = values.villageCode as string;
-    const kkBidx = index.compute('kk', kk);
-    const key = kkBidx.toString('hex') + village.slice(0, 5);
-    const first = seen.get(key);
-    if (first !== undefined) {
-      rejects.push({ rowNo, errors: [{ column: 'no_kk', code: 'DUPLICATE_ROW', message: `No. KK yang sama sudah ada di baris ${first} berkas ini.`, valueMasked: '' }] });
-      continue;
-    }
-    seen.set(key, rowNo);
-    const programs = (values.programsReceived as string[] | null) ?? [];
-    const cells = [
-      String(rowNo), village.slice(0, 5), village,
-      copyBytes(cipher.encrypt(kk, CIPHER_CONTEXT.kk)), copyBytes(kkBidx), copyTextArray(warnings),
-      values.address ? copyBytes(cipher.encrypt(values.address as string, CIPHER_CONTEXT.address)) : '\\N',
-      values.phone ? copyBytes(cipher.encrypt(values.phone as string, CIPHER_CONTEXT.familyPhone)) : '\\N',
-      ...FAMILY_PLAIN.map((c) => copyValue(c, values[c.field])),
-      copyTextArray(programs.map((p) => p.split(':')[0]!)),
-      copyTextArray(programs.map((p) => p.split(':')[1] ?? '')),
-      copyBytes(familyRowHash(keyring, values)),
-    ];
-    lines += cells.join('\t') + '\n';
-    count++;
-  }
-  return { lines, count, rejects };
-}
-
-function stageMembers(keyring: Keyring, rows: Array<{ rowNo: number; values: RowValues; warnings: string[] }>): StagedBatch {
-  const { cipher, index } = keyring;
-  const seen = new Map<string, number>();
-  const rejects: Reject[] = [];
-  let lines = '';
-  let count = 0;
-  for (const { rowNo, values: raw, warnings } of rows) {
-    const values = withMemberDefaults(raw);
-    const kk = values.kkNumber as string;
-    const nik = values.nik as string | null;
-    // Without a NIK a person is identified within the family by name and birth date.
-    const memberKey = index.compute('member', nik ? `${kk}|${nik}` : `${kk}|${values.fullName as string}|${(values.birthDate as string | null) ?? ''}`);
-    const keyHex = memberKey.toString('hex');
-    const first = seen.get(keyHex);
-    if (first !== undefined) {
-      rejects.push({ rowNo, errors: [{ column: nik ? 'nik' : 'nama', code: 'DUPLICATE_ROW', message: `Orang yang sama (No. KK dan ${nik ? 'NIK' : 'nama + tanggal lahir'}) sudah ada di baris ${first} berkas ini.`, valueMasked: '' }] });
-      continue;
-    }
-    seen.set(keyHex, rowNo);
-    const cells = [
-      String(rowNo), copyBytes(index.compute('kk', kk)), copyBytes(memberKey),
-      nik ? copyBytes(cipher.encrypt(nik, CIPHER_CONTEXT.nik)) : '\\N',
-      nik ? copyBytes(index.compute('nik', nik)) : '\\N',
-      copyTextArray(warnings),
-      values.phone ? copyBytes(cipher.encrypt(values.phone as string, CIPHER_CONTEXT.memberPhone)) : '\\N',
-      ...MEMBER_PLAIN.map((c) => copyValue(c, values[c.field])),
-      copyBytes(memberRowHash(keyring, values)),
-    ];
-    lines += cells.join('\t') + '\n';
-    count++;
-  }
-  return { lines, count, rejects };
+/** The import's validation context (Kemendagri villages and districts), shared with API edits. */
+export function regionContext(today: Date): ValidationContext {
+  const codes = loadRegionCodes();
+  return regionValidation(codes.villages, codes.districts, today.getTime());
 }
 
 // ------------------------------------------------------------------ upserts
@@ -253,20 +147,19 @@ const KEPT_ON_UPDATE = new Set(['kk_enc', 'kk_bidx', 'nik_enc', 'nik_bidx', 'mem
 
 function upsertSql(table: 'family' | 'member', columns: string[], conflict: string, fromSql: string): string {
   const updates = columns.filter((c) => !KEPT_ON_UPDATE.has(c)).map((c) => `${c} = excluded.${c}`);
-  return `with written as (
-    insert into ${table} (${columns.join(', ')}, source_file_id, source_row)
+  return `insert into ${table} (${columns.join(', ')}, source_file_id, source_row)
     ${fromSql}
     on conflict (${conflict}) do update set ${updates.join(', ')},
       source_file_id = excluded.source_file_id, source_row = excluded.source_row,
       version = ${table}.version + 1, updated_at = now()
     where ${table}.row_hash <> excluded.row_hash
-    returning (xmax = 0) as inserted)
-  select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from written`;
+    returning (xmax = 0) as inserted`;
 }
 
 const FAMILY_TARGET = FAMILY_STAGE_COLUMNS.filter((c) => c !== 'row_no');
-const FAMILY_UPSERT = upsertSql('family', FAMILY_TARGET, 'kk_bidx, regency_code',
-  `select ${FAMILY_TARGET.join(', ')}, $1::bigint, row_no from family_stage`);
+const FAMILY_UPSERT = `with written as (${upsertSql('family', FAMILY_TARGET, 'kk_bidx, regency_code',
+  `select ${FAMILY_TARGET.join(', ')}, $1::bigint, row_no from family_stage`)})
+  select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from written`;
 
 const MEMBER_TARGET = ['regency_code', 'family_id', 'village_code', ...MEMBER_STAGE_COLUMNS.filter((c) => c !== 'row_no' && c !== 'kk_bidx')];
 // Columns that are NOT NULL with a meaningful default when the file leaves them empty.
@@ -279,18 +172,31 @@ function memberSelect(c: string): string {
   const fallback = MEMBER_DEFAULTS[c];
   return fallback ? `coalesce(s.${c}, ${fallback})` : `s.${c}`;
 }
-// Families of this batch's KKs, with how many families carry each KK: exactly one is
-// required (none: not registered or out of scope; two or more: duplicated across regencies).
-const BATCH_FAMILIES = `(select f.kk_bidx, min(f.id) as id, min(f.regency_code) as regency_code,
-    min(f.village_code) as village_code, count(*)::int as n
-    from family f where f.kk_bidx in (select kk_bidx from member_stage) group by f.kk_bidx)`;
+// One statement per member batch: the families of its KKs (with how many families carry
+// each KK: exactly one is required; none means not registered or out of scope, two or
+// more a KK duplicated across regencies), the upsert of the members whose KK resolves,
+// and the rows whose KK does not. The first result row (row_no -1) carries the counts.
+const MEMBER_UPSERT = `with f as materialized (
+    select f.kk_bidx, min(f.id) as id, min(f.regency_code) as regency_code, min(f.village_code) as village_code, count(*)::int as n
+      from family f where f.kk_bidx in (select kk_bidx from member_stage) group by f.kk_bidx),
+  written as (${upsertSql('member', MEMBER_TARGET, 'member_key, regency_code',
+    `select ${MEMBER_TARGET.map(memberSelect).join(', ')}, $1::bigint, s.row_no
+       from member_stage s join f on f.kk_bidx = s.kk_bidx and f.n = 1`)})
+  select -1 as row_no, count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated from written
+  union all
+  select s.row_no, coalesce(f.n, 0), 0 from member_stage s left join f on f.kk_bidx = s.kk_bidx where coalesce(f.n, 0) <> 1`;
 
-const MEMBER_UPSERT = upsertSql('member', MEMBER_TARGET, 'member_key, regency_code',
-  `select ${MEMBER_TARGET.map(memberSelect).join(', ')}, $1::bigint, s.row_no
-     from member_stage s join ${BATCH_FAMILIES} f on f.kk_bidx = s.kk_bidx and f.n = 1`);
-
-const MEMBER_ORPHANS = `select s.row_no, coalesce(f.n, 0) as families
-  from member_stage s left join ${BATCH_FAMILIES} f on f.kk_bidx = s.kk_bidx where coalesce(f.n, 0) <> 1`;
+function orphanReject(rowNo: number, families: number): Reject {
+  return {
+    rowNo,
+    errors: [{
+      column: 'no_kk', code: families === 0 ? 'KK_NOT_FOUND' : 'KK_AMBIGUOUS', valueMasked: '',
+      message: families === 0
+        ? 'No. KK belum terdaftar di registri (atau di luar wilayah Anda); impor berkas keluarga terlebih dahulu.'
+        : 'No. KK terdaftar di lebih dari satu kabupaten/kota; selesaikan duplikasi keluarga terlebih dahulu.',
+    }],
+  };
+}
 
 async function writeRejects(tx: Tx, importId: number, rejects: Reject[]): Promise<void> {
   if (rejects.length === 0) return;
@@ -312,28 +218,99 @@ async function writeRejects(tx: Tx, importId: number, rejects: Reject[]): Promis
   );
 }
 
-// ------------------------------------------------------------------ the file
+// ------------------------------------------------------------------ reading
 
-const IDENTIFIER_LABEL: Record<string, string> = { nik: 'NIK', kk: 'Nomor KK', phone: 'Nomor HP' };
+/** Files from this size on are staged on worker threads by default. */
+const POOL_MIN_BYTES = 4 << 20;
 
-/**
- * Excel keeps only 15 significant digits of a number: a 16-digit NIK or KK typed into a
- * General/Number cell has already lost its last digit, and a phone number its leading 0.
- */
-function numericIdentifierErrors(columns: ColumnDef[], indexes: number[], numeric: ReadonlySet<number>, cells: Array<string | undefined>): CellError[] {
-  const errors: CellError[] = [];
-  columns.forEach((c, i) => {
-    const label = IDENTIFIER_LABEL[c.kind.type];
-    if (!label || !numeric.has(indexes[i]!)) return;
-    errors.push({
-      column: c.name, code: 'IDENTIFIER_STORED_AS_NUMBER', valueMasked: maskForReport(c.kind.type, cells[i] ?? ''),
-      message: `${label} tersimpan sebagai angka di Excel, sehingga digit terakhir atau angka 0 di depan bisa sudah berubah. Format kolom ${c.name} sebagai Teks, lalu ketik ulang dari dokumen.`,
-    });
-  });
-  return errors;
+interface Source {
+  readonly header: string[];
+  progress(): { bytesRead: number; bytesTotal: number };
+  /** Batches of at most `batchSize` data rows, after the first `skip`. */
+  jobs(batchSize: number, skip: number): AsyncIterable<StageJob>;
+  /** CSV: the dialect the workers parse with. */
+  readonly csv?: { delimiter: string; newline: string };
+  close(): void;
 }
 
-interface ValidRow { rowNo: number; values: RowValues; warnings: string[] }
+async function openCsvSource(path: string, size: number): Promise<Source> {
+  const fh = await open(path, 'r');
+  let head: Buffer;
+  try {
+    const buf = Buffer.alloc(Math.min(size, 1 << 20));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    head = buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  const { header, dialect, dataOffset, rowsBefore } = csvHead(head, head.length >= size);
+  let bytesRead = dataOffset;
+  let stream: ReturnType<typeof createReadStream> | undefined;
+  return {
+    header,
+    csv: { delimiter: String.fromCharCode(dialect.delimiter), newline: String.fromCharCode(dialect.newline) },
+    progress: () => ({ bytesRead, bytesTotal: size }),
+    close: () => stream?.destroy(),
+    async *jobs(batchSize, skip) {
+      if (dataOffset >= size) return;
+      stream = createReadStream(path, { start: dataOffset, highWaterMark: 1 << 20 });
+      const chunks = async function* (s: AsyncIterable<Buffer>) {
+        for await (const chunk of s) {
+          bytesRead += chunk.length;
+          yield chunk;
+        }
+      };
+      for await (const run of recordRuns(chunks(stream), dialect, { maxRecords: batchSize, skipRecords: skip, rowsBefore })) {
+        yield { csv: { bytes: run.bytes, rowsBefore: run.rowsBefore } };
+      }
+    },
+  };
+}
+
+async function openXlsxSource(path: string): Promise<Source> {
+  const source = await openRowSource(path);
+  return {
+    header: source.header,
+    progress: () => source.progress(),
+    close: () => source.close(),
+    async *jobs(batchSize, skip) {
+      let index = 0;
+      let rows: CellRow[] = [];
+      for await (const row of source.rows() as AsyncIterable<SourceRow>) {
+        if (++index <= skip) continue;
+        rows.push(row.numericCells ? { rowNo: row.rowNo, cells: row.cells, numericCells: [...row.numericCells] } : { rowNo: row.rowNo, cells: row.cells });
+        if (rows.length >= batchSize) {
+          yield { rows };
+          rows = [];
+        }
+      }
+      if (rows.length > 0) yield { rows };
+    },
+  };
+}
+
+function stageRunner(deps: ImportDeps, spec: StageSpec, ctx: ValidationContext, csv: Source['csv'], threads: number): StageRunner {
+  const { cipher, index } = deps.keyring;
+  // Workers get the keys as KeyObjects; a keyring whose cipher cannot give them (a test
+  // double) is used on this thread.
+  if (threads > 0 && typeof cipher.currentKeyForWorker === 'function' && typeof index.keyForWorker === 'function') {
+    const codes = loadRegionCodes();
+    codes.villagesText ??= [...codes.villages].join('\n');
+    codes.districtsText ??= [...codes.districts].join('\n');
+    const { keyId, key } = cipher.currentKeyForWorker();
+    return startStagePool(threads, {
+      spec, keys: { keyId, dataKey: key, indexKey: index.keyForWorker() },
+      villages: codes.villagesText, districts: codes.districtsText, ...(csv ? { csv } : {}),
+    });
+  }
+  return inlineStageRunner(spec, deps.keyring, ctx, csv);
+}
+
+function addTime(timings: Record<string, number> | undefined, phase: string, since: number): void {
+  if (timings) timings[phase] = (timings[phase] ?? 0) + performance.now() - since;
+}
+
+// ------------------------------------------------------------------ the file
 
 /**
  * Imports one file; the kind (families or members) is read from its header.
@@ -342,12 +319,15 @@ interface ValidRow { rowNo: number; values: RowValues; warnings: string[] }
 export async function importFile(deps: ImportDeps, path: string, opts: ImportOptions = {}): Promise<FileSummary> {
   const batchSize = opts.batchSize ?? 5000;
   const started = performance.now();
-  const source = await openRowSource(path);
-  const { kind, columns, indexes } = mapHeader(source.header);
+  const { timings } = opts;
+  const { format, size } = await detectFormat(path);
+  const source = format === 'csv' ? await openCsvSource(path, size) : await openXlsxSource(path);
+  const { kind, indexes } = mapHeader(source.header);
   const sha = await sha256File(path);
-  const { db, keyring, actor } = deps;
-  const ctx = regionContext(deps.today ?? new Date());
+  const { db, actor } = deps;
+  const today = deps.today ?? new Date();
   const fileName = basename(path);
+  addTime(timings, 'open', started);
 
   const previous = await db.transaction(async ({ kysely }) => kysely.selectFrom('importFile').selectAll()
     .where('sha256', '=', sha).where('status', '=', 'running').where('kind', '=', kind)
@@ -358,45 +338,47 @@ export async function importFile(deps: ImportDeps, path: string, opts: ImportOpt
   const resumedAfterRows = record.rowsDone;
   const totals = { rows: record.rowsDone, inserted: record.inserted, updated: record.updated, unchanged: record.unchanged, rejected: record.rejected };
 
-  let dataRowIndex = 0;
-  let valid: ValidRow[] = [];
-  let rejects: Reject[] = [];
-  let pending = 0;
-  // One batch is committed while the next is read and validated: on PostgreSQL the
-  // database works in its own process, so the two overlap. Batches still commit in order.
-  let inFlight: Promise<void> = Promise.resolve();
-  let failure: unknown;
+  const spec: StageSpec = { kind, indexes, today: today.getTime(), scope: actor.scope };
+  const threads = opts.workers ?? (size >= POOL_MIN_BYTES ? defaultPoolSize(db.kind === 'pglite') : 0);
+  const runner = stageRunner(deps, spec, regionContext(today), source.csv, threads);
+  const stageTable = kind === 'families' ? 'family_stage' : 'member_stage';
+  const copySql = `copy ${stageTable} (${(kind === 'families' ? FAMILY_STAGE_COLUMNS : MEMBER_STAGE_COLUMNS).join(', ')}) from stdin with (format binary)`;
 
-  const commit = async (batchRows: number, staged: StagedBatch, allRejects: Reject[]) => {
+  // A batch commits its data, its rejected rows and the file's progress together.
+  const commit = async (staged: StagedOutput) => {
+    const t0 = performance.now();
+    const rejects = [...staged.rejects];
     await db.transaction(async (tx) => {
       let inserted = 0;
       let updated = 0;
+      // A batch's rows and the file's progress commit together: a batch lost to a server
+      // crash before its WAL reached disk is imported again on resume, so the commit need
+      // not wait for the flush (the final 'done' commit does).
+      await tx.raw.exec(`set local synchronous_commit = off;${staged.count > 0 ? (kind === 'families' ? FAMILY_STAGE_DDL : MEMBER_STAGE_DDL) : ''}`);
       if (staged.count > 0) {
-        await tx.raw.exec(kind === 'families' ? FAMILY_STAGE_DDL : MEMBER_STAGE_DDL);
-        const table = kind === 'families' ? 'family_stage' : 'member_stage';
-        const stageColumns = kind === 'families' ? FAMILY_STAGE_COLUMNS : MEMBER_STAGE_COLUMNS;
-        await tx.raw.copyFrom(`copy ${table} (${stageColumns.join(', ')}) from stdin`, staged.lines);
-        if (kind === 'members') {
-          const orphans = await tx.raw.query<{ row_no: number; families: number }>(MEMBER_ORPHANS);
-          for (const o of orphans.rows) {
-            allRejects.push({
-              rowNo: o.row_no,
-              errors: [{
-                column: 'no_kk', code: o.families === 0 ? 'KK_NOT_FOUND' : 'KK_AMBIGUOUS', valueMasked: '',
-                message: o.families === 0
-                  ? 'No. KK belum terdaftar di registri (atau di luar wilayah Anda); impor berkas keluarga terlebih dahulu.'
-                  : 'No. KK terdaftar di lebih dari satu kabupaten/kota; selesaikan duplikasi keluarga terlebih dahulu.',
-              }],
-            });
+        let t = performance.now();
+        await tx.raw.copyFrom(copySql, staged.copy);
+        addTime(timings, 'db.copy', t);
+        t = performance.now();
+        if (kind === 'families') {
+          const counts = await tx.raw.query<{ inserted: number; updated: number }>(FAMILY_UPSERT, [importId]);
+          inserted = counts.rows[0]?.inserted ?? 0;
+          updated = counts.rows[0]?.updated ?? 0;
+        } else {
+          const result = await tx.raw.query<{ row_no: number; inserted: number; updated: number }>(MEMBER_UPSERT, [importId]);
+          for (const r of result.rows) {
+            if (r.row_no === -1) {
+              inserted = r.inserted;
+              updated = r.updated;
+            } else rejects.push(orphanReject(r.row_no, r.inserted));
           }
         }
-        const counts = await tx.raw.query<{ inserted: number; updated: number }>(kind === 'families' ? FAMILY_UPSERT : MEMBER_UPSERT, [importId]);
-        inserted = counts.rows[0]?.inserted ?? 0;
-        updated = counts.rows[0]?.updated ?? 0;
+        addTime(timings, 'db.upsert', t);
       }
-      await writeRejects(tx, importId, allRejects);
-      const rejectedRows = new Set(allRejects.map((r) => r.rowNo)).size;
-      totals.rows += batchRows;
+      const t = performance.now();
+      await writeRejects(tx, importId, rejects);
+      const rejectedRows = new Set(rejects.map((r) => r.rowNo)).size;
+      totals.rows += staged.rows;
       totals.inserted += inserted;
       totals.updated += updated;
       totals.rejected += rejectedRows;
@@ -406,44 +388,42 @@ export async function importFile(deps: ImportDeps, path: string, opts: ImportOpt
       }).where('id', '=', importId).execute();
       await appendAudit(tx, {
         action: 'import.batch', entityType: 'import_file', entityId: importId,
-        changes: { file: fileName, kind, rows: batchRows, inserted, updated, rejected: rejectedRows, rowsDone: totals.rows },
+        changes: { file: fileName, kind, rows: staged.rows, inserted, updated, rejected: rejectedRows, rowsDone: totals.rows },
       });
+      addTime(timings, 'db.bookkeeping', t);
     }, actor);
+    addTime(timings, 'db.batch', t0);
     opts.onProgress?.({ file: fileName, rowsDone: totals.rows, ...source.progress() });
   };
 
-  const flush = async () => {
-    if (pending === 0) return;
-    const staged = kind === 'families' ? stageFamilies(keyring, valid) : stageMembers(keyring, valid);
-    const allRejects = [...rejects, ...staged.rejects];
-    const batchRows = pending;
-    valid = [];
-    rejects = [];
-    pending = 0;
-    await inFlight;
-    if (failure) throw failure;
-    inFlight = commit(batchRows, staged, allRejects).catch((err: unknown) => { failure = err; });
-  };
-
-  const cells: Array<string | undefined> = new Array(columns.length);
-  for await (const row of source.rows() as AsyncIterable<SourceRow>) {
-    dataRowIndex++;
-    if (dataRowIndex <= resumedAfterRows) continue;
-    for (let i = 0; i < columns.length; i++) {
-      const idx = indexes[i]!;
-      cells[i] = idx >= 0 ? row.cells[idx] : undefined;
+  // Batches are staged ahead (on the workers, or here) while earlier ones are written;
+  // they are written in file order, so progress is always a prefix of the file.
+  const ahead = Math.max(2, runner.threads * 2 + 1);
+  const window: Array<Promise<void>> = [];
+  let tail: Promise<void> = Promise.resolve();
+  try {
+    for await (const job of source.jobs(batchSize, resumedAfterRows)) {
+      const staged = runner.stage(job);
+      staged.catch(() => {});
+      const previousBatch = tail;
+      tail = (async () => {
+        await previousBatch;
+        const t = performance.now();
+        const out = await staged;
+        addTime(timings, 'stage.wait', t);
+        await commit(out);
+      })();
+      window.push(tail);
+      if (window.length >= ahead) await window.shift();
     }
-    const result = validateRow(columns, cells, ctx);
-    const numericIds = row.numericCells ? numericIdentifierErrors(columns, indexes, row.numericCells, cells) : [];
-    if (numericIds.length > 0) rejects.push({ rowNo: row.rowNo, errors: [...numericIds, ...(result.ok ? [] : result.errors)] });
-    else if (result.ok) valid.push({ rowNo: row.rowNo, values: result.values, warnings: result.warnings.map((w) => w.code) });
-    else rejects.push({ rowNo: row.rowNo, errors: result.errors });
-    pending++;
-    if (pending >= batchSize) await flush();
+    await tail;
+  } catch (err) {
+    await tail.catch(() => {});
+    throw err;
+  } finally {
+    source.close();
+    await runner.close();
   }
-  await flush();
-  await inFlight;
-  if (failure) throw failure;
   await db.transaction(async ({ kysely }) => kysely.updateTable('importFile')
     .set({ status: 'done', finishedAt: new Date() }).where('id', '=', importId).execute(), actor);
 

@@ -123,9 +123,11 @@ async function openXlsx(path: string, bytesTotal: number): Promise<RowSource> {
 }
 
 /**
- * @example const source = await openRowSource('keluarga.xlsx'); for await (const row of source.rows()) …
+ * Checks that `path` is a readable file in a format the import knows (by extension and
+ * content), with messages in Bahasa Indonesia.
+ * @example const { format, size } = await detectFormat('keluarga.csv');
  */
-export async function openRowSource(path: string): Promise<RowSource> {
+export async function detectFormat(path: string): Promise<{ format: 'csv' | 'xlsx'; size: number }> {
   let size: number;
   try {
     const s = await stat(path);
@@ -138,11 +140,19 @@ export async function openRowSource(path: string): Promise<RowSource> {
   const zip = await isZip(path);
   if (ext === '.xlsx' || zip) {
     if (!zip) throw new AppError('unknown_format', `Berkas ${path} berakhiran .xlsx tetapi bukan berkas Excel yang sah.`);
-    return openXlsx(path, size);
+    return { format: 'xlsx', size };
   }
   if (ext === '.xls') throw new AppError('unknown_format', `Format .xls (Excel 97-2003) tidak didukung; simpan ulang sebagai .xlsx atau .csv.`);
   if (ext !== '.csv' && ext !== '.txt' && ext !== '') {
     throw new AppError('unknown_format', `Format berkas ${ext} tidak dikenal; gunakan .csv atau .xlsx.`);
   }
-  return openCsv(path, size);
+  return { format: 'csv', size };
+}
+
+/**
+ * @example const source = await openRowSource('keluarga.xlsx'); for await (const row of source.rows()) …
+ */
+export async function openRowSource(path: string): Promise<RowSource> {
+  const { format, size } = await detectFormat(path);
+  return format === 'xlsx' ? openXlsx(path, size) : openCsv(path, size);
 }
