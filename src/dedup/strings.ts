@@ -51,9 +51,12 @@ export function jaroWinkler(a: string, b: string): number {
   return jaro + prefix * 0.1 * (1 - jaro);
 }
 
+const osaRows = [new Int32Array(65), new Int32Array(65), new Int32Array(65)];
+
 /**
  * Optimal-string-alignment distance (Levenshtein plus adjacent transposition),
- * giving up early once the distance exceeds `max` (returns max + 1).
+ * giving up early once the distance exceeds `max` (returns max + 1). Allocation-free
+ * for strings of up to 64 characters.
  */
 export function editDistance(a: string, b: string, max = 3): number {
   const la = a.length;
@@ -61,9 +64,11 @@ export function editDistance(a: string, b: string, max = 3): number {
   if (Math.abs(la - lb) > max) return max + 1;
   if (la === 0) return lb;
   if (lb === 0) return la;
-  let prev2 = new Array<number>(lb + 1).fill(0);
-  let prev = new Array<number>(lb + 1);
-  let cur = new Array<number>(lb + 1);
+  if (lb > 64) return editDistance(a.slice(0, 64), b.slice(0, 64), max);
+  let prev2 = osaRows[0]!;
+  let prev = osaRows[1]!;
+  let cur = osaRows[2]!;
+  prev2.fill(0, 0, lb + 1);
   for (let j = 0; j <= lb; j++) prev[j] = j;
   for (let i = 1; i <= la; i++) {
     cur[0] = i;
@@ -71,10 +76,12 @@ export function editDistance(a: string, b: string, max = 3): number {
     const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= lb; j++) {
       const cb = b.charCodeAt(j - 1);
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ca === cb ? 0 : 1));
-      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) {
-        v = Math.min(v, prev2[j - 2]! + 1);
-      }
+      const del = prev[j]! + 1;
+      const ins = cur[j - 1]! + 1;
+      const sub = prev[j - 1]! + (ca === cb ? 0 : 1);
+      let v = del < ins ? del : ins;
+      if (sub < v) v = sub;
+      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb && prev2[j - 2]! + 1 < v) v = prev2[j - 2]! + 1;
       cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
