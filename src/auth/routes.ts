@@ -17,16 +17,18 @@ const LoginBody = z.object({
 const Me = z.object({ username: z.string(), role: z.string(), scope: z.string(), csrfToken: z.string() });
 
 export function authRoutes(ctx: AppContext) {
-  // Ten attempts a minute per client address, on top of the per-account lock-out.
+  // Ten failed attempts a minute per client address, on top of the per-account lock-out.
+  // Successful logins cost nothing: a village office behind one address logs in together.
   const perClient = createRateLimiter({ capacity: 10, refillPerSecond: 10 / 60 });
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.post('/api/v1/auth/login', {
       schema: { tags: ['auth'], body: LoginBody, response: { 200: Me } },
     }, async (request, reply) => {
-      if (!perClient.take(request.ip)) throw new AppError('rate_limited', 'Terlalu banyak percobaan masuk. Tunggu sebentar.');
+      if (!perClient.has(request.ip)) throw new AppError('rate_limited', 'Terlalu banyak percobaan masuk. Tunggu sebentar.');
       const result = await login({ db: ctx.db, keyring: ctx.keyring }, request.body);
       if (!result.ok) {
+        if (result.reason === 'invalid_credentials' || result.reason === 'totp_invalid') perClient.take(request.ip);
         const status = result.reason === 'locked' ? 'rate_limited' : 'unauthenticated';
         throw new AppError(status, result.message, { reason: result.reason });
       }

@@ -11,6 +11,15 @@ describe('rate limiter', () => {
     expect(l.take('a', t0 + 2000)).toBe(true);
   });
 
+  it('answers whether a key has a token without taking one', () => {
+    const l = createRateLimiter({ capacity: 2, refillPerSecond: 1 });
+    expect([l.has('a', 0), l.has('a', 0), l.has('a', 0)]).toEqual([true, true, true]);
+    l.take('a', 0);
+    l.take('a', 0);
+    expect(l.has('a', 0)).toBe(false);
+    expect(l.has('a', 1000)).toBe(true);
+  });
+
   it('forgets the oldest keys instead of growing without bound', () => {
     const l = createRateLimiter({ capacity: 1, refillPerSecond: 0, maxKeys: 2 });
     expect(l.take('a', 0)).toBe(true);

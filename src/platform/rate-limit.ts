@@ -6,12 +6,21 @@
 export interface RateLimiter {
   /** Takes one token; false when the key is over its rate. */
   take(key: string, now?: number): boolean;
+  /** Whether the key has a token left, without taking it. */
+  has(key: string, now?: number): boolean;
 }
 
 export function createRateLimiter(opts: { capacity: number; refillPerSecond: number; maxKeys?: number }): RateLimiter {
   const buckets = new Map<string, { tokens: number; at: number }>();
   const maxKeys = opts.maxKeys ?? 100_000;
+  const level = (key: string, now: number): number => {
+    const b = buckets.get(key);
+    return b ? Math.min(opts.capacity, b.tokens + ((now - b.at) / 1000) * opts.refillPerSecond) : opts.capacity;
+  };
   return {
+    has(key, now = Date.now()) {
+      return level(key, now) >= 1;
+    },
     take(key, now = Date.now()) {
       let b = buckets.get(key);
       if (b) {

@@ -321,6 +321,14 @@ function compile(columns: readonly ColumnDef[]): Compiled {
   return compiled;
 }
 
+/**
+ * A copy of `s` that does not share memory with the string it was cut from: a cell is a
+ * slice of its whole batch's text, and a long-lived key that is a slice keeps that text.
+ */
+function detached(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
+
 function isBlank(raw: string): boolean {
   const n = raw.length;
   if (n === 0) return true;
@@ -388,7 +396,7 @@ export function validateRow(
     if ('value' in r) {
       values[def.field] = r.value;
       if (r.warnings) for (const w of r.warnings) warnings.push({ column: def.name, code: w.code, message: w.message });
-      else if (memo && typeof r.value === 'string' && memo.size < MEMO_LIMIT) memo.set(raw, r.value);
+      else if (memo && typeof r.value === 'string' && memo.size < MEMO_LIMIT) memo.set(detached(raw), r.value);
     } else errors.push({ column: def.name, code: r.code, message: r.message, valueMasked: maskForReport(type, raw) });
   }
 

@@ -97,6 +97,22 @@ describe('officer API', () => {
     expect(locked.statusCode).toBe(429);
   });
 
+  it('limits failed logins per client address, while many officers behind one address can log in', async () => {
+    const ip = '10.9.9.9';
+    for (let i = 0; i < 15; i++) {
+      const ok = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'operator.desa1001', password: TEST_PASSWORD }, remoteAddress: ip });
+      expect(ok.statusCode).toBe(200);
+    }
+    for (let i = 0; i < 10; i++) {
+      const bad = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: `tidak.ada${i}`, password: 'salah-salah-salah' }, remoteAddress: ip });
+      expect(bad.statusCode).toBe(401);
+    }
+    const blocked = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'operator.desa1001', password: TEST_PASSWORD }, remoteAddress: ip });
+    expect(blocked.statusCode).toBe(429);
+    const elsewhere = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'operator.desa1001', password: TEST_PASSWORD }, remoteAddress: '10.9.9.10' });
+    expect(elsewhere.statusCode).toBe(200);
+  });
+
   it('refuses a cookie-authenticated write without the CSRF token, and sets a strict httpOnly cookie', async () => {
     const noToken = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: operator.cookie } });
     expect(noToken.statusCode).toBe(403);

@@ -289,7 +289,7 @@ async function openXlsxSource(path: string): Promise<Source> {
   };
 }
 
-function stageRunner(deps: ImportDeps, spec: StageSpec, ctx: ValidationContext, csv: Source['csv'], threads: number): StageRunner {
+function stageRunner(deps: ImportDeps, spec: StageSpec, ctx: ValidationContext, csv: Source['csv'], threads: number, batchSize: number): StageRunner {
   const { cipher, index } = deps.keyring;
   // Workers get the keys as KeyObjects; a keyring whose cipher cannot give them (a test
   // double) is used on this thread.
@@ -301,7 +301,7 @@ function stageRunner(deps: ImportDeps, spec: StageSpec, ctx: ValidationContext, 
     return startStagePool(threads, {
       spec, keys: { keyId, dataKey: key, indexKey: index.keyForWorker() },
       villages: codes.villagesText, districts: codes.districtsText, ...(csv ? { csv } : {}),
-    });
+    }, batchSize);
   }
   return inlineStageRunner(spec, deps.keyring, ctx, csv);
 }
@@ -340,7 +340,7 @@ export async function importFile(deps: ImportDeps, path: string, opts: ImportOpt
 
   const spec: StageSpec = { kind, indexes, today: today.getTime(), scope: actor.scope };
   const threads = opts.workers ?? (size >= POOL_MIN_BYTES ? defaultPoolSize(db.kind === 'pglite') : 0);
-  const runner = stageRunner(deps, spec, regionContext(today), source.csv, threads);
+  const runner = stageRunner(deps, spec, regionContext(today), source.csv, threads, batchSize);
   const stageTable = kind === 'families' ? 'family_stage' : 'member_stage';
   const copySql = `copy ${stageTable} (${(kind === 'families' ? FAMILY_STAGE_COLUMNS : MEMBER_STAGE_COLUMNS).join(', ')}) from stdin with (format binary)`;
 

@@ -79,16 +79,19 @@ export function inlineStageRunner(spec: StageSpec, crypto: StageCrypto, ctx: Val
   };
 }
 
-function spawnWorker(data: StageWorkerData): Worker {
+function spawnWorker(data: StageWorkerData, batchSize: number): Worker {
+  // A batch's live data is its text and its rejected rows; without a limit V8 lets each
+  // thread's heap grow far beyond that before collecting (~80 MB more per thread).
+  const resourceLimits = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: Math.max(96, Math.ceil(batchSize / 400)) };
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     // Running from source (tsx, vitest): the worker loads the TypeScript through tsx's
     // require hook, which (unlike the ESM hooks on Node 20) works inside a worker.
     const entry = fileURLToPath(new URL('./stage-worker.ts', here));
     const tsx = createRequire(here).resolve('tsx/cjs');
-    return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(entry)});`, { eval: true, workerData: data });
+    return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(entry)});`, { eval: true, workerData: data, resourceLimits });
   }
-  return new Worker(new URL('./stage-worker.js', here), { workerData: data });
+  return new Worker(new URL('./stage-worker.js', here), { workerData: data, resourceLimits });
 }
 
 interface Pending {
@@ -97,10 +100,10 @@ interface Pending {
 }
 
 /**
- * Starts `size` worker threads for one file's import.
- * @example const pool = startStagePool(defaultPoolSize(), data); … await pool.close();
+ * Starts `size` worker threads for one file's import, in batches of up to `batchSize` rows.
+ * @example const pool = startStagePool(defaultPoolSize(false), data, 5000); … await pool.close();
  */
-export function startStagePool(size: number, data: StageWorkerData): StageRunner {
+export function startStagePool(size: number, data: StageWorkerData, batchSize: number): StageRunner {
   const workers: Array<{ worker: Worker; pending: Map<number, Pending> }> = [];
   let seq = 0;
   let failure: unknown;
@@ -113,7 +116,7 @@ export function startStagePool(size: number, data: StageWorkerData): StageRunner
   };
 
   for (let i = 0; i < size; i++) {
-    const worker = spawnWorker(data);
+    const worker = spawnWorker(data, batchSize);
     const entry = { worker, pending: new Map<number, Pending>() };
     worker.on('message', (reply: StageWorkerReply) => {
       const p = entry.pending.get(reply.seq);
