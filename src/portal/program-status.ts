@@ -1,9 +1,9 @@
 /**
- * Where the portal gets each program's status for a family. Until the eligibility
- * engine (src/eligibility) publishes decisions, the status is what the family reports
- * receiving (`family.programs_received`, Regsosek "programs received with month/year").
- * The engine plugs in by implementing `ProgramStatusSource`; the portal never needs to
- * know which source answered.
+ * Where the portal gets each program's status for a family. The portal's default source
+ * (eligibility-status.ts) reads the eligibility engine's decisions and the current desil,
+ * falling back to what the family reports receiving (`family.programs_received`,
+ * Regsosek "programs received with month/year") for programs the engine has not decided.
+ * Sources implement `ProgramStatusSource`; the portal never needs to know which answered.
  */
 import type { Tx } from '../platform/db.js';
 

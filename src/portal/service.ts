@@ -13,7 +13,8 @@ import { checkNiks, checkVillages, type CheckResult } from './check-status.js';
 import { createBatcher, type BatcherOptions } from './batcher.js';
 import { createDefence, DEFAULT_DEFENCE, type AdmitDecision, type AdmitRequest, type Defence, type DefenceOptions } from './defence.js';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './image.js';
-import { programsReceivedSource, type ProgramStatusSource } from './program-status.js';
+import { eligibilityStatusSource } from './eligibility-status.js';
+import type { ProgramStatusSource } from './program-status.js';
 import { createRefSigner, type MemberRef, type RefSigner } from './refs.js';
 import { createRegionDirectory, pickedRegion, type RegionDirectory, type RegionEntry } from './regions.js';
 import { regionStatistics, statisticsScope, type RegionStatistics } from './statistics.js';
@@ -77,7 +78,7 @@ export function createPortal(ctx: AppContext, opts: PortalOptions = {}): Portal 
   const defence = createDefence({ ...DEFAULT_DEFENCE, ...opts.defence }, issuer);
   const regions = createRegionDirectory(db);
   const refs = createRefSigner(sign('portal.ref'));
-  const source = opts.programStatusSource ?? programsReceivedSource;
+  const source = opts.programStatusSource ?? eligibilityStatusSource;
   const counter = createCheckCounter();
   const imageLimits = opts.imageLimits ?? DEFAULT_IMAGE_LIMITS;
   const checkDeps = { keyring, source, refs };

@@ -12,11 +12,45 @@ import { buildServer } from './app.js';
 import { CONSOLE_PATH, consoleStaticRoutes } from '../console/static-routes.js';
 import { addUser } from '../auth/accounts.js';
 import { importFile, orderImportFiles } from '../registry/import/import-file.js';
+import type { Actor } from '../platform/db.js';
+import { AppError } from '../platform/errors.js';
+import { loadSurvey } from '../eligibility/pmt/load-survey.js';
+import { fitPmtModel } from '../eligibility/pmt/fit-pmt.js';
+import { rankFamilies } from '../eligibility/pmt/rank-families.js';
+import { runEligibility } from '../eligibility/run-eligibility.js';
+import { cycleOf } from '../eligibility/rules/rule-set.js';
+import { runIdentityJob } from '../identity/run-identity-job.js';
 
 const USAGE = 'Pemakaian: tepat serve [--port P] [--host H] [--demo] [--demo-families N]';
 
 export const DEMO_PASSWORD = 'Tepat-Demo-Sandi-2026';
 const DEMO_REGENCIES = '32.01,33.74,73.71';
+
+/**
+ * What an office would have done after loading its registry, so every screen of the demo
+ * has something to show: a consumption survey of a fifth of the families, a fitted PMT and
+ * the desil ranking, this month's eligibility decisions, and the duplicate search.
+ */
+async function prepareDemoWork(ctx: AppContext, io: Io, truthFile: string, families: number, actor: Actor): Promise<void> {
+  const deps = { db: ctx.db, keyring: ctx.keyring, actor };
+  // A survey covers a sample; a small demo surveys everyone so the PMT has enough to learn from.
+  const survey = await loadSurvey(deps, truthFile, { sample: families >= 5000 ? 0.2 : 1 });
+  let method = 'PMT';
+  try {
+    const fit = await fitPmtModel(deps, {});
+    method = `PMT (R² ${fit.r2.test.toFixed(2)})`;
+  } catch (err) {
+    if (!(err instanceof AppError && err.code === 'validation')) throw err;
+    method = '14 kriteria BPS (terlalu sedikit keluarga untuk melatih PMT)';
+  }
+  const ranking = await rankFamilies(deps, method.startsWith('PMT') ? {} : { method: 'bps14' });
+  io.stderr.write(`  survei konsumsi: ${survey.loaded} keluarga; ${ranking.families} keluarga diperingkat dengan ${method}\n`);
+  const cycle = cycleOf(new Date());
+  const run = await runEligibility(deps, { cycle });
+  io.stderr.write(`  kelayakan periode ${cycle}: ${run.families} keluarga diputuskan\n`);
+  const identity = await runIdentityJob({ db: ctx.db, keyring: ctx.keyring }, actor, {});
+  io.stderr.write(`  pencarian duplikat: ${identity.pairs} pasangan calon duplikat\n`);
+}
 
 /** Loads demo families and accounts once: skipped when the registry already has families. */
 export async function loadDemoData(ctx: AppContext, io: Io, families: number): Promise<void> {
@@ -28,13 +62,14 @@ export async function loadDemoData(ctx: AppContext, io: Io, families: number): P
     const dir = await mkdtemp(join(tmpdir(), 'tepat-demo-'));
     try {
       const { runGenerateCommand } = await import('../generate/cli.js');
-      const code = await runGenerateCommand(['--families', String(families), '--seed', '2026', '--out', dir, '--regions', DEMO_REGENCIES], { stdout: io.stderr, stderr: io.stderr });
+      const code = await runGenerateCommand(['--families', String(families), '--seed', '2026', '--out', dir, '--regions', DEMO_REGENCIES, '--duplicate-rate', '0.03'], { stdout: io.stderr, stderr: io.stderr });
       if (code !== 0) throw new Error('pembuatan data demo gagal');
       const actor = { id: 'demo-loader', role: 'pusat', scope: 'ID', channel: 'system' } as const;
       for (const { path } of await orderImportFiles([join(dir, 'families.csv'), join(dir, 'members.csv')])) {
         const s = await importFile({ db: ctx.db, keyring: ctx.keyring, actor }, path);
-        io.stderr.write(`  ${s.file}: ${s.imported} baris diimpor\n`);
+        io.stderr.write(`  ${s.file}: ${s.imported} baris diimpor${s.rejected > 0 ? `, ${s.rejected} ditolak` : ''}\n`);
       }
+      await prepareDemoWork(ctx, io, join(dir, 'truth.csv'), families, actor);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
