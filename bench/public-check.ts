@@ -228,10 +228,43 @@ async function ensureDatabase(url: string): Promise<string> {
 /** One COPY line from cells already in COPY text form. */
 const line = (cells: string[]) => cells.join('\t') + '\n';
 
+/**
+ * A current desil ranking and one cycle of decisions for every family (five programs each,
+ * a mix of statuses), so the check reads what it reads in production. Set-based; once.
+ */
+async function seedDecisions(ctx: AppContext): Promise<void> {
+  const have = await ctx.db.withConnection((c) => c.query<{ n: number }>('select count(*)::int as n from eligibility_decision_set'));
+  if (Number(have.rows[0]!.n) > 0) return;
+  const t0 = performance.now();
+  await ctx.db.withConnection((c) => c.exec(`
+    begin;
+    insert into welfare_ranking (method, reference_date, families, is_current, created_by)
+      select 'bps14', date '2026-01-01', (select count(*) from family), true, 'bench';
+    insert into welfare_rank (ranking_id, family_id, regency_code, village_code, bps14_count, bps14_desil, desil, percentile)
+      select (select id from welfare_ranking where is_current), f.id, f.regency_code, f.village_code, 5, (f.id % 10) + 1, (f.id % 10) + 1, ((f.id % 10) + 0.5) / 10.0
+      from family f;
+    insert into eligibility_decision_set (regency_code, family_id, cycle, village_code, decisions)
+      select f.regency_code, f.id, '2026-01', f.village_code,
+        array(select row(p.program, '2024.1', (select id from welfare_ranking where is_current), '\\x00'::bytea,
+                 case when (f.id + p.k) % 3 = 0 then 'tidak_layak' else 'layak' end,
+                 case when (f.id + p.k) % 3 = 0 then 'tidak_layak' when (f.id + p.k) % 3 = 1 then 'tetap' else 'masuk' end,
+                 4::smallint, 750000::bigint, 3000000::bigint, null::bigint,
+                 array['contoh alasan keputusan'], null::text[], null::bigint[], null::bigint[], null::text[], null::bigint, now())::eligibility_program_decision
+               from unnest(array['blt_dd', 'bpnt', 'pbi_jk', 'pip', 'pkh']) with ordinality p(program, k) order by p.program)
+      from family f;
+    commit;
+    analyze welfare_rank; analyze eligibility_decision_set;`));
+  console.log(`seeded a ranking and one cycle of decisions in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
 async function seed(ctx: AppContext, people: number): Promise<void> {
   const { db, keyring } = ctx;
   const have = await db.withConnection((c) => c.query<{ n: number }>('select count(*)::int as n from member'));
-  if (Number(have.rows[0]!.n) >= people) { console.log(`registry already holds ${have.rows[0]!.n.toLocaleString('en-US')} people`); return; }
+  if (Number(have.rows[0]!.n) >= people) {
+    console.log(`registry already holds ${have.rows[0]!.n.toLocaleString('en-US')} people`);
+    await seedDecisions(ctx);
+    return;
+  }
   if (Number(have.rows[0]!.n) > 0) throw new Error('bench database partly seeded: drop it and run again');
   const villages = (await db.withConnection((c) => c.query<{ code: string }>(
     "select code from region where level = 4 and (code like '32.01.%' or code like '33.74.%' or code like '73.71.%') order by code"))).rows.map((r) => r.code);
@@ -267,6 +300,7 @@ async function seed(ctx: AppContext, people: number): Promise<void> {
     await c.exec("select setval(pg_get_serial_sequence('family', 'id'), (select max(id) from family)); select setval(pg_get_serial_sequence('member', 'id'), (select max(id) from member)); analyze family; analyze member;");
   });
   console.log(`\nseeded ${people.toLocaleString('en-US')} people in ${families.toLocaleString('en-US')} families in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  await seedDecisions(ctx);
 }
 
 /** CPU milliseconds per phase of the server process and of its PostgreSQL backends, between the load generator's marks. */

@@ -135,6 +135,9 @@ export interface ImportFileTable {
   startedBy: string;
   startedAt: Timestamp;
   finishedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Incremental identity check after the import (migration 0014): last member id checked. */
+  identityCheckedThrough: ColumnType<number | null, number | null | undefined, number | null>;
+  identityCheckStatus: ColumnType<'done' | 'skipped' | null, 'done' | 'skipped' | null | undefined, 'done' | 'skipped' | null>;
 }
 
 export interface ImportRejectTable {

@@ -6,7 +6,9 @@
  * their reason. Progress comes from the import's own bookkeeping (import_file, committed
  * with each batch), rejects from import_reject, so the console and the CLI report alike.
  * A job left running by a stopped server is taken up again (the import resumes after its
- * last committed batch); one import runs at a time per server.
+ * last committed batch); one import runs at a time per server. After a members file, the
+ * members it wrote are checked for duplicates as `tepat import` does (check-import.ts),
+ * with the job's heartbeat kept and the outcome in its result (`identityCheck`).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
@@ -22,6 +24,7 @@ import type { Actor, Db } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
 import type { Keyring } from '../platform/keyring.js';
 import { isWithinScope } from '../regions/names.js';
+import { checkAfterImport, type ImportCheckOutcome } from '../identity/check-import.js';
 import { importFile, orderImportFiles } from './import/import-file.js';
 
 export const IMPORT_JOB_KIND = 'registry.import';
@@ -170,6 +173,7 @@ export async function runImportJob(deps: ImportDeps, id: number): Promise<'done'
       },
     });
     await writes;
+    const identityCheck = p.kind === 'members' ? await checkImported(deps, actor, id, summary) : undefined;
     const table = p.kind === 'families' ? 'family' : 'member';
     const column = p.kind === 'families' ? 'kk_warnings' : 'nik_warnings';
     await deps.db.transaction(async (tx) => {
@@ -179,6 +183,7 @@ export async function runImportJob(deps: ImportDeps, id: number): Promise<'done'
       const result = {
         importFileId: summary.importId, kind: p.kind, rows: summary.rows, inserted: summary.inserted, updated: summary.updated,
         unchanged: summary.unchanged, rejected: summary.rejected, warnings, bytesRead: p.bytes, bytesTotal: p.bytes, seconds: summary.seconds,
+        ...(identityCheck ? { identityCheck } : {}),
       };
       await tx.raw.query(
         `update job set status = 'done', progress_done = $2, result = $3::jsonb, finished_at = now(), heartbeat_at = now() where id = $1`,
@@ -197,6 +202,30 @@ export async function runImportJob(deps: ImportDeps, id: number): Promise<'done'
     return 'failed';
   } finally {
     await rm(dirname(p.path), { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+/**
+ * The duplicate check after a members upload. Its progress goes to the job (heartbeat,
+ * `result.identityCheck: { done, total }`) so a long check is not taken for abandoned.
+ * A failed check does not fail the import, whose rows are committed: it is logged and
+ * reported, and a later upload of the file (or `tepat identity run`) takes it up.
+ */
+async function checkImported(deps: ImportDeps, actor: Actor, id: number, summary: { importId: number; inserted: number; updated: number }): Promise<ImportCheckOutcome | { error: string }> {
+  let writes: Promise<unknown> = Promise.resolve();
+  try {
+    return await checkAfterImport({ db: deps.db, keyring: deps.keyring, actor }, summary, {
+      onProgress: (progress) => {
+        writes = writes.then(() => deps.db.transaction((tx) => tx.raw.query(
+          `update job set heartbeat_at = now(), result = coalesce(result, '{}'::jsonb) || $2::jsonb where id = $1`,
+          [id, JSON.stringify({ importFileId: summary.importId, identityCheck: { done: progress.done, total: progress.total } })]))).catch(() => {});
+      },
+    });
+  } catch (err) {
+    deps.logger?.error({ err, job: id }, 'identity check after import failed');
+    return { error: 'Pemeriksaan duplikat setelah impor gagal; data impor tersimpan. Jalankan `tepat identity run` untuk wilayah ini.' };
+  } finally {
+    await writes;
   }
 }
 

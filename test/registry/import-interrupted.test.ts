@@ -56,7 +56,7 @@ async function snapshot(db: Db): Promise<string> {
  */
 function runCli(env: NodeJS.ProcessEnv, killAfterMs: number): Promise<{ code: number | null; killed: boolean; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'import', join(dir, 'anggota.csv'), join(dir, 'keluarga.csv'), '--batch-size', '250'],
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'import', join(dir, 'anggota.csv'), join(dir, 'keluarga.csv'), '--batch-size', '250', '--tanpa-cek-duplikat'],
       { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let killed = false;
     let stderr = '';

@@ -1,5 +1,8 @@
 /**
- * `tepat import FILE... [--errors FILE] [--json] [--batch-size N] [--region CODE]`
+ * `tepat import FILE... [--errors FILE] [--json] [--batch-size N] [--region CODE] [--cek-duplikat | --tanpa-cek-duplikat]`
+ * After each members file, its inserted and changed members are checked against the
+ * registry for duplicates (src/identity/check-import.ts) unless the file changed more
+ * than 50,000 members (then `tepat identity run` per regency is the efficient way).
  * Exit 0 when the import ran (even with rejected rows), 1 when it could not, 2 on bad usage.
  */
 import { createWriteStream } from 'node:fs';
@@ -10,21 +13,54 @@ import type { Actor } from '../../platform/db.js';
 import { csvLine } from '../../platform/csv.js';
 import { progressBar } from '../../platform/progress.js';
 import { parseCommandArgs, UsageError, type Io } from '../../cli/args.js';
+import { checkAfterImport, IMPORT_CHECK_MAX_PEOPLE, type ImportCheckOutcome } from '../../identity/check-import.js';
 import { importFile, orderImportFiles, rejectReport, type FileSummary } from './import-file.js';
 
+const nf = new Intl.NumberFormat('id-ID');
+
 export const IMPORT_USAGE = `Pemakaian: tepat import BERKAS... [--errors LAPORAN.csv] [--json] [--batch-size N] [--region KODE]
+                    [--cek-duplikat | --tanpa-cek-duplikat]
   BERKAS     berkas keluarga dan/atau anggota (.csv atau .xlsx); berkas keluarga diimpor lebih dulu
   --errors   tulis baris yang ditolak (berkas, baris, kolom, alasan) ke CSV ini
-  --json     cetak ringkasan JSON: {"files":[{"file","rows","imported","unchanged","rejected"}]}
-  --region   batasi impor ke wilayah ini (kode Kemendagri); bawaan: nasional`;
+  --json     cetak ringkasan JSON: {"files":[{"file","rows","imported","unchanged","rejected",
+             "identityCheck"}]} (identityCheck hanya untuk berkas anggota)
+  --region   batasi impor ke wilayah ini (kode Kemendagri); bawaan: nasional
+  --cek-duplikat        selalu periksa duplikat anggota yang baru/berubah setelah impor
+  --tanpa-cek-duplikat  jangan periksa duplikat setelah impor
+             bawaan: diperiksa bila berkas anggota menambah/mengubah paling banyak
+             ${nf.format(IMPORT_CHECK_MAX_PEOPLE)} orang; di atas itu jalankan \`tepat identity run --region KODE\``;
 
-export async function runImportCommand(argv: string[], io: Io, ctx: AppContext): Promise<number> {
+export interface ImportCommandOptions {
+  /** Changed members above which the check is skipped by default (tests lower it). */
+  readonly checkMaxPeople?: number;
+}
+
+function checkLine(outcome: ImportCheckOutcome, changed: number, max: number): string {
+  if ('skipped' in outcome) {
+    return outcome.skipped === 'disabled'
+      ? '  cek duplikat tidak dijalankan (--tanpa-cek-duplikat).\n'
+      : `  cek duplikat dilewati: ${nf.format(changed)} anggota baru/berubah (lebih dari ${nf.format(max)}). Untuk muatan besar, ` +
+        `pekerjaan per kabupaten/kota \`tepat identity run --region KODE\` adalah cara yang efisien; ` +
+        'atau paksa pemeriksaan dengan --cek-duplikat.\n';
+  }
+  const model = outcome.modelId === null ? '; belum ada model pencocokan, jalankan `tepat identity run` sekali agar pasangan dinilai' : '';
+  return `  cek duplikat${outcome.resumed ? ' (dilanjutkan)' : ''}: ${outcome.checked} orang diperiksa, ${outcome.pairs} pasangan ` +
+    `(${outcome.autoAccepted} ditautkan otomatis, ${outcome.pending} menunggu tinjauan)${model}\n`;
+}
+
+export async function runImportCommand(argv: string[], io: Io, ctx: Pick<AppContext, 'db' | 'keyring'>, opts: ImportCommandOptions = {}): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     errors: { type: 'string' },
     json: { type: 'boolean', default: false },
     'batch-size': { type: 'string' },
     region: { type: 'string' },
+    'cek-duplikat': { type: 'boolean', default: false },
+    'tanpa-cek-duplikat': { type: 'boolean', default: false },
   }, IMPORT_USAGE);
+  if (values['cek-duplikat'] && values['tanpa-cek-duplikat']) {
+    throw new UsageError(`Pilih salah satu: --cek-duplikat atau --tanpa-cek-duplikat.\n\n${IMPORT_USAGE}`);
+  }
+  const checkMax = opts.checkMaxPeople ?? IMPORT_CHECK_MAX_PEOPLE;
   if (positionals.length === 0) throw new UsageError(`Sebutkan berkas yang akan diimpor.\n\n${IMPORT_USAGE}`);
   const batchSize = values['batch-size'] ? Number(values['batch-size']) : undefined;
   if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000)) {
@@ -32,7 +68,7 @@ export async function runImportCommand(argv: string[], io: Io, ctx: AppContext):
   }
   const actor: Actor = { id: 'cli', role: 'pusat', scope: values.region ?? 'ID', channel: 'cli' };
   const files = await orderImportFiles(positionals);
-  const summaries: FileSummary[] = [];
+  const summaries: Array<FileSummary & { identityCheck?: ImportCheckOutcome }> = [];
   const stderr = io.stderr as NodeJS.WriteStream;
   for (const { path } of files) {
     const bar = progressBar(stderr);
@@ -41,10 +77,24 @@ export async function runImportCommand(argv: string[], io: Io, ctx: AppContext):
       onProgress: (p) => bar.update({ done: p.rowsDone, fraction: p.bytesRead / Math.max(p.bytesTotal, 1), label: p.file }),
     });
     bar.finish();
-    summaries.push(summary);
     if (!values.json) {
       io.stdout.write(`${summary.file}: ${summary.rows} baris, ${summary.imported} diimpor (${summary.inserted} baru, ${summary.updated} diperbarui), ${summary.unchanged} tidak berubah, ${summary.rejected} ditolak\n`);
     }
+    if (summary.kind !== 'members') {
+      summaries.push(summary);
+      continue;
+    }
+    const checkBar = progressBar(stderr, 'orang');
+    const identityCheck = await checkAfterImport({ db: ctx.db, keyring: ctx.keyring, actor }, summary, {
+      force: values['cek-duplikat'], never: values['tanpa-cek-duplikat'], max: checkMax,
+      onProgress: (p) => checkBar.update({ done: p.done, fraction: p.done / Math.max(p.total, 1), label: `${summary.file} cek duplikat` }),
+    });
+    checkBar.finish();
+    summaries.push({ ...summary, identityCheck });
+    const line = checkLine(identityCheck, summary.imported, checkMax);
+    // Under --json stdout carries only the JSON; the advice still reaches the operator.
+    if (!values.json) io.stdout.write(line);
+    else if ('skipped' in identityCheck && identityCheck.skipped === 'too_many') io.stderr.write(line.trimStart());
   }
   if (values.errors) {
     const tmp = `${values.errors}.tmp-${process.pid}`;
