@@ -74,6 +74,15 @@ async function readIn(tx: Tx, region: string, level: number, foldLimit: number):
 }
 
 /**
+ * The same reading inside the caller's transaction (the public statistics read it with
+ * the portal's national scope). The region must exist and be within the transaction's scope.
+ * @example const snap = await readDashboardInTransaction(tx, '32.01'); snap.totals.recipients.pkh
+ */
+export async function readDashboardInTransaction(tx: Tx, region: string, foldLimit = DEFAULT_READ_FOLD_LIMIT): Promise<DashboardSnapshot> {
+  return readIn(tx, region, dashboardLevel(region), foldLimit);
+}
+
+/**
  * @example const snap = await readDashboard({ db }, actor, '32.01'); snap.children.length // districts of Kabupaten Bogor
  */
 export async function readDashboard(deps: { db: Db }, actor: Actor, region: string = actor.scope, opts: ReadDashboardOptions = {}): Promise<DashboardSnapshot> {

@@ -17,7 +17,7 @@ import { padJson } from './html.js';
 import { desilLabel } from './labels.js';
 import { PORTAL_PROGRAMS, PROGRAM_STATES } from './program-status.js';
 import type { Portal } from './service.js';
-import { statisticsCsv } from './statistics.js';
+import { statisticsCsv, type RegionStatRow } from './statistics.js';
 import { SUBMISSION_STATUSES } from './submission-status.js';
 import type { SubmitResult } from './submit.js';
 import { formatTrackingCode, parseTrackingCode } from './tracking-code.js';
@@ -90,8 +90,19 @@ const Challenge = z.object({
 const RegionCode = z.string().regex(/^(ID|\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?)$/, 'ID atau kode wilayah Kemendagri');
 
 const StatRow = z.object({
-  code: z.string(), name: z.string(), families: z.number(), people: z.number(), recipients: z.record(z.string(), z.number()),
+  code: z.string(), name: z.string(), families: z.number(), people: z.number(),
+  /** Families reporting that they receive each program. */
+  recipients: z.record(z.string(), z.number()),
+  /** Families decided as recipients in each program's latest cycle, and their yearly amount (rupiah). */
+  decided: z.record(z.string(), z.object({ families: z.number(), amount_per_year: z.number() })),
 });
+type StatRowOut = z.infer<typeof StatRow>;
+function statRow(r: RegionStatRow): StatRowOut {
+  return {
+    code: r.code, name: r.name, families: r.families, people: r.people, recipients: { ...r.recipients },
+    decided: Object.fromEntries(Object.entries(r.decided).map(([p, d]) => [p, { families: d.families, amount_per_year: d.amountPerYear }])),
+  };
+}
 
 /** Admission through the bot defence; throws the 429 answers. */
 export function gate(portal: Portal, request: FastifyRequest, reply: FastifyReply, extra: { nikKey?: string; villageKey?: string; pow?: { token: string; solution?: string | undefined } | undefined; channel?: CheckChannel }): void {
@@ -304,7 +315,7 @@ export function apiRoutes(portal: Portal) {
       schema: {
         tags, summary: 'Families, people and program recipients per child region (aggregates only)',
         querystring: z.object({ region: RegionCode.default('ID'), format: z.enum(['json', 'csv']).default('json') }),
-        response: { 200: z.object({ region: z.string(), region_name: z.string(), computed_at: z.string(), rows: z.array(StatRow), total: StatRow }) },
+        response: { 200: z.object({ region: z.string(), region_name: z.string(), computed_at: z.string(), cycles: z.record(z.string(), z.string().nullable()), rows: z.array(StatRow), total: StatRow }) },
       },
     }, async (request, reply) => {
       const s = await portal.statistics(request.query.region);
@@ -314,7 +325,7 @@ export function apiRoutes(portal: Portal) {
         reply.header('content-disposition', `attachment; filename="statistik-${s.region}.csv"`);
         return sendText(reply, statisticsCsv(s), 'text/csv; charset=utf-8', 'public, max-age=300');
       }
-      return { region: s.region, region_name: s.regionName, computed_at: s.computedAt.toISOString(), rows: [...s.rows], total: s.total };
+      return { region: s.region, region_name: s.regionName, computed_at: s.computedAt.toISOString(), cycles: { ...s.cycles }, rows: s.rows.map(statRow), total: statRow(s.total) };
     });
   };
 }

@@ -1,11 +1,13 @@
 /**
- * Transparency: families and people registered and families receiving each program,
- * per child region of a region, from the registry as it stands. Aggregates only (the
- * smallest unit is a village); no names, no identifiers. Amounts per program are not
- * recorded until the payments feature lands, so they are not shown.
+ * Transparency: families and people registered, families reporting that they receive
+ * each program, and — from the eligibility decisions, through the dashboard's rollups —
+ * families decided as recipients of each program in its latest cycle with their yearly
+ * amount in rupiah, per child region of a region. Aggregates only (the smallest unit is a
+ * village); no names, no identifiers. Paid amounts wait for the payments feature.
  */
 import type { Tx } from '../platform/db.js';
 import { levelOfCode } from '../regions/names.js';
+import { readDashboardInTransaction } from '../dashboard/read-dashboard.js';
 import { PORTAL_PROGRAMS, type PortalProgram } from './program-status.js';
 import type { RegionDirectory } from './regions.js';
 
@@ -15,6 +17,13 @@ export interface RegionStatRow {
   readonly families: number;
   readonly people: number;
   readonly recipients: Readonly<Record<PortalProgram, number>>;
+  /** Families decided as recipients in the program's latest cycle, and their amount per year (rupiah). */
+  readonly decided: Readonly<Record<PortalProgram, DecidedRecipients>>;
+}
+
+export interface DecidedRecipients {
+  readonly families: number;
+  readonly amountPerYear: number;
 }
 
 export interface RegionStatistics {
@@ -23,6 +32,8 @@ export interface RegionStatistics {
   readonly regionName: string;
   readonly rows: readonly RegionStatRow[];
   readonly total: RegionStatRow;
+  /** Each program's latest decided cycle (`YYYY-MM`), null before any decision. */
+  readonly cycles: Readonly<Record<PortalProgram, string | null>>;
   readonly computedAt: Date;
 }
 
@@ -68,23 +79,36 @@ export async function regionStatistics(tx: Tx, scope: StatisticsScope, now = new
     `select left(village_code, $1::int) as code, count(*) as people from member ${range} group by 1`, params);
   const f = new Map(families.rows.map((r) => [r.code, r]));
   const m = new Map(people.rows.map((r) => [r.code, Number(r.people)]));
+  // Decisions from the dashboard's rollups (kept incrementally; no scan of the decisions).
+  const dash = await readDashboardInTransaction(tx, region);
+  const indicators = new Map(level === 4 ? [[region, dash.totals]] : dash.children.map((c) => [c.code, c.indicators]));
   const rows = scope.children.map((c) => {
     const fr = f.get(c.code);
     const recipients = Object.fromEntries(PORTAL_PROGRAMS.map((p) => [p, Number(fr?.[p] ?? 0)])) as Record<PortalProgram, number>;
-    return { code: c.code, name: c.name, families: Number(fr?.families ?? 0), people: m.get(c.code) ?? 0, recipients };
+    const ind = indicators.get(c.code);
+    const decided = Object.fromEntries(PORTAL_PROGRAMS.map((p) => {
+      const d = ind?.recipients[p];
+      return [p, { families: d?.families ?? 0, amountPerYear: d?.amountYear ?? 0 }];
+    })) as Record<PortalProgram, DecidedRecipients>;
+    return { code: c.code, name: c.name, families: Number(fr?.families ?? 0), people: m.get(c.code) ?? 0, recipients, decided };
   });
+  const sum = (pick: (r: RegionStatRow) => number) => rows.reduce((a, r) => a + pick(r), 0);
   const total = {
     code: scope.code, name: scope.name,
-    families: rows.reduce((a, r) => a + r.families, 0), people: rows.reduce((a, r) => a + r.people, 0),
-    recipients: Object.fromEntries(PORTAL_PROGRAMS.map((p) => [p, rows.reduce((a, r) => a + r.recipients[p], 0)])) as Record<PortalProgram, number>,
+    families: sum((r) => r.families), people: sum((r) => r.people),
+    recipients: Object.fromEntries(PORTAL_PROGRAMS.map((p) => [p, sum((r) => r.recipients[p])])) as Record<PortalProgram, number>,
+    decided: Object.fromEntries(PORTAL_PROGRAMS.map((p) => [p, { families: sum((r) => r.decided[p].families), amountPerYear: sum((r) => r.decided[p].amountPerYear) }])) as Record<PortalProgram, DecidedRecipients>,
   };
-  return { region: scope.code, regionName: scope.name, rows, total, computedAt: now };
+  const cycles = Object.fromEntries(PORTAL_PROGRAMS.map((p) => [p, dash.totals.recipients[p]?.cycle ?? null])) as Record<PortalProgram, string | null>;
+  return { region: scope.code, regionName: scope.name, rows, total, cycles, computedAt: now };
 }
 
 /** RFC 4180 CSV of the statistics, header in Bahasa Indonesia. */
 export function statisticsCsv(s: RegionStatistics): string {
   const cell = (v: string | number) => (typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const header = ['kode_wilayah', 'nama_wilayah', 'keluarga_terdaftar', 'jiwa_terdaftar', ...PORTAL_PROGRAMS.map((p) => `keluarga_penerima_${p}`)];
-  const line = (r: RegionStatRow) => [r.code, r.name, r.families, r.people, ...PORTAL_PROGRAMS.map((p) => r.recipients[p])].map(cell).join(',');
+  const header = ['kode_wilayah', 'nama_wilayah', 'keluarga_terdaftar', 'jiwa_terdaftar', ...PORTAL_PROGRAMS.map((p) => `keluarga_penerima_${p}`),
+    ...PORTAL_PROGRAMS.flatMap((p) => [`keluarga_ditetapkan_${p}`, `anggaran_per_tahun_${p}`])];
+  const line = (r: RegionStatRow) => [r.code, r.name, r.families, r.people, ...PORTAL_PROGRAMS.map((p) => r.recipients[p]),
+    ...PORTAL_PROGRAMS.flatMap((p) => [r.decided[p].families, r.decided[p].amountPerYear])].map(cell).join(',');
   return [header.join(','), ...s.rows.map(line), line({ ...s.total, name: `TOTAL ${s.total.name}` })].join('\r\n') + '\r\n';
 }

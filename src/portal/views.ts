@@ -335,6 +335,10 @@ export function statisticsPage(pc: PageContext, s: RegionStatistics, path: reado
 <thead><tr><th scope="col">${t(l, 'regionCol')}</th><th scope="col" class="n">${t(l, 'families')}</th><th scope="col" class="n">${t(l, 'people')}</th>${PORTAL_PROGRAMS.map((p) => html`<th scope="col" class="n">${programShort(p)}</th>`)}</tr></thead>
 <tbody>${s.rows.map((r) => row(r, drill ? html`<a href="${u(pc, '/statistik')}?wilayah=${r.code}">${r.name}</a>` : html`${r.name}`))}</tbody>
 <tfoot>${row(s.total, html`${t(l, 'total')}`)}</tfoot></table></div>
+<div class="scroll" role="region" aria-labelledby="tabel-penetapan" tabindex="0"><table>
+<caption id="tabel-penetapan">${t(l, 'decidedCaption')}</caption>
+<thead><tr><th scope="col">${t(l, 'programCol')}</th><th scope="col">${t(l, 'periodCol')}</th><th scope="col" class="n">${t(l, 'decidedFamilies')}</th><th scope="col" class="n">${t(l, 'amountYear')}</th></tr></thead>
+<tbody>${PORTAL_PROGRAMS.map((p) => html`<tr><th scope="row">${programShort(p)}</th><td>${s.cycles[p] ?? '–'}</td><td class="n">${n(s.total.decided[p].families)}</td><td class="n">Rp${n(s.total.decided[p].amountPerYear)}</td></tr>`)}</tbody></table></div>
 <p><a class="button" href="${u(pc, '/statistik.csv')}?wilayah=${s.region}" download>${t(l, 'downloadCsv')}</a></p>
 <p class="hint">${t(l, 'statsNote')} ${formatDate(s.computedAt, l, true)}.</p><p class="hint">${t(l, 'regionsCredit')}</p>`);
 }

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPortal, type PortalFixture } from './support.js';
+import { nationalActor } from '../support/db.js';
+import { setRanking } from '../eligibility/support.js';
+import { runEligibility } from '../../src/eligibility/run-eligibility.js';
 
 let f: PortalFixture;
 beforeAll(async () => { f = await openPortal(); });
@@ -41,10 +44,40 @@ describe('transparency statistics', () => {
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expect(csv.headers['content-disposition']).toContain('statistik-32.01.01.csv');
     const lines = csv.body.trim().split('\r\n');
-    expect(lines[0]).toBe('kode_wilayah,nama_wilayah,keluarga_terdaftar,jiwa_terdaftar,keluarga_penerima_pkh,keluarga_penerima_bpnt,keluarga_penerima_pbi_jk,keluarga_penerima_blt_dd,keluarga_penerima_pip');
+    expect(lines[0]).toBe('kode_wilayah,nama_wilayah,keluarga_terdaftar,jiwa_terdaftar,keluarga_penerima_pkh,keluarga_penerima_bpnt,keluarga_penerima_pbi_jk,keluarga_penerima_blt_dd,keluarga_penerima_pip,'
+      + 'keluarga_ditetapkan_pkh,anggaran_per_tahun_pkh,keluarga_ditetapkan_bpnt,anggaran_per_tahun_bpnt,keluarga_ditetapkan_pbi_jk,anggaran_per_tahun_pbi_jk,keluarga_ditetapkan_blt_dd,anggaran_per_tahun_blt_dd,keluarga_ditetapkan_pip,anggaran_per_tahun_pip');
     const e = exp.get('32.01.01.1001')!;
-    expect(lines.find((l) => l.startsWith('32.01.01.1001,'))!.split(',').slice(2).map(Number)).toEqual([e.families, e.people, e.pkh, e.bpnt, e.pbi_jk, 0, 0]);
+    // No eligibility run yet: nothing decided.
+    expect(lines.find((l) => l.startsWith('32.01.01.1001,'))!.split(',').slice(2).map(Number)).toEqual([e.families, e.people, e.pkh, e.bpnt, e.pbi_jk, 0, 0, ...Array(10).fill(0)]);
     expect(lines[lines.length - 1]).toMatch(/^32\.01\.01,TOTAL /);
+  });
+
+  it('shows the families decided per program and their yearly amounts, as the decisions count them', async () => {
+    const ids = await f.t.db.transaction(async (tx) => (await tx.raw.query<{ id: number }>('select id from family order by id')).rows.map((r) => Number(r.id)), nationalActor);
+    await setRanking(f.t.db, ids.map((id, k) => ({ familyId: id, desil: (k % 5) + 1, pmtScore: 13 + k / 10, bps14Count: 3 })));
+    await runEligibility({ db: f.t.db, actor: nationalActor }, { cycle: '2025-07' });
+    const direct = await f.t.db.transaction(async (tx) => (await tx.raw.query<{ code: string; program: string; n: number; amount: number }>(
+      `select left(village_code, 5) as code, program, count(*)::int as n, sum(amount_per_year)::bigint as amount from eligibility_decision
+        where cycle = '2025-07' and status in ('masuk', 'tetap', 'keluar_berikutnya') group by 1, 2`)).rows, nationalActor);
+    expect(direct.reduce((a, r) => a + r.n, 0)).toBeGreaterThan(0);
+
+    // Province 32 (not read before, so not cached): one row per regency.
+    type Decided = Record<string, { families: number; amount_per_year: number }>;
+    const s = (await f.app.inject({ method: 'GET', url: '/api/v1/public/statistics?region=32' })).json<{ cycles: Record<string, string | null>; rows: Array<{ code: string; decided: Decided }>; total: { decided: Decided } }>();
+    for (const row of s.rows) {
+      for (const p of ['pkh', 'bpnt', 'pbi_jk', 'blt_dd', 'pip']) {
+        const d = direct.find((r) => r.code === row.code && r.program === p);
+        expect(row.decided[p], `${row.code} ${p}`).toEqual({ families: d?.n ?? 0, amount_per_year: Number(d?.amount ?? 0) });
+      }
+    }
+    const pkh = direct.filter((r) => r.program === 'pkh' && r.code.startsWith('32.'));
+    expect(s.total.decided.pkh).toEqual({ families: pkh.reduce((a, r) => a + r.n, 0), amount_per_year: pkh.reduce((a, r) => a + Number(r.amount), 0) });
+    expect(s.cycles.pkh).toBe('2025-07');
+
+    const page = await f.app.inject({ method: 'GET', url: '/statistik?wilayah=32' });
+    expect(page.body).toContain('Keluarga ditetapkan');
+    expect(page.body).toContain(`Rp${new Intl.NumberFormat('id-ID').format(s.total.decided.pkh!.amount_per_year)}`);
+    expect(page.rawPayload.length).toBeLessThan(50 * 1024);
   });
 
   it('renders a drill-down table page under 50 KB and 404s an unknown region', async () => {
