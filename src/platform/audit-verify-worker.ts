@@ -36,7 +36,10 @@ class RangeChecker {
   /** The previous record's hash as a latin1 string (one char per byte). */
   lastHash: string | undefined;
   isoDay = Number.NaN;
-  isoDate = '';
+  /** `YYYY-MM-DDT` of `isoDay`, as bytes. */
+  isoDate = new Uint8Array(11);
+  /** Views of the scratch buffer's first n bytes, by n: the hash input without a new view per record. */
+  views = new Map<number, Uint8Array>();
   firstPrevHash: Buffer | undefined;
   nextSeq: number;
   count = 0;
@@ -96,7 +99,12 @@ class RangeChecker {
       }
     }
     // A latin1 string digest is about twice as fast as a Buffer one (see audit-chain.ts).
-    const computed = oneShotHash('sha256', s.subarray(0, o), 'binary') // 'binary' = latin1;
+    let view = this.views.get(o);
+    if (view === undefined) {
+      view = s.subarray(0, o);
+      this.views.set(o, view);
+    }
+    const computed = oneShotHash('sha256', view, 'binary') // 'binary' = latin1;
     if (!sameBytes(buf, hashAt, computed)) return this.fail();
     this.lastHash = computed;
     this.nextSeq = seq + 1;
@@ -109,10 +117,11 @@ class RangeChecker {
     const day = Math.floor(ms / 86_400_000);
     if (day !== this.isoDay) {
       this.isoDay = day;
-      this.isoDate = new Date(day * 86_400_000).toISOString().slice(0, 11);
+      this.isoDate = Buffer.from(new Date(day * 86_400_000).toISOString().slice(0, 11), 'latin1');
     }
     const s = this.scratch;
-    s.write(this.isoDate, o, 'latin1');
+    const date = this.isoDate;
+    for (let k = 0; k < 11; k++) s[o + k] = date[k]!;
     let rest = ms - day * 86_400_000;
     const millis = rest % 1000;
     rest = (rest - millis) / 1000;
@@ -136,6 +145,7 @@ class RangeChecker {
     const bigger = Buffer.alloc(Math.max(size, this.scratch.length * 2));
     AUDIT_MAGIC.copy(bigger, HASH_BYTES);
     this.scratch = bigger;
+    this.views.clear();
   }
 
   fail(): number {

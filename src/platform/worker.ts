@@ -21,7 +21,9 @@ export function siblingModule(callerUrl: string, name: string): URL {
  * dependency; `--import tsx` in a worker's execArgv does not apply to workers on Node 20).
  */
 export function startWorker(url: URL, workerData: unknown): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
+  // Built JavaScript needs none of the parent's loader flags (e.g. tsx's, when a script run
+  // through tsx uses the built modules): a worker would pay for them at every start.
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData, execArgv: [] });
   const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
   return new Worker(bootstrap, { eval: true, workerData });
