@@ -62,6 +62,12 @@ const ImportStatus = z.object({
   id: z.number(), status: z.enum(['queued', 'running', 'done', 'failed']), fileName: z.string(), kind: z.enum(['families', 'members']),
   rowsTotal: z.number().optional(), rowsDone: z.number(), accepted: z.number(), rejected: z.number(), warnings: z.number(),
   bytesRead: z.number(), bytesTotal: z.number(), startedAt: z.string(), finishedAt: z.string().optional(), error: z.string().optional(),
+  identityCheck: z.discriminatedUnion('state', [
+    z.object({ state: z.literal('running'), checked: z.number(), total: z.number() }),
+    z.object({ state: z.literal('done'), checked: z.number(), pairs: z.number(), pending: z.number(), autoAccepted: z.number() }),
+    z.object({ state: z.literal('skipped'), reason: z.enum(['disabled', 'too_many']) }),
+    z.object({ state: z.literal('failed'), message: z.string() }),
+  ]).optional(),
 });
 
 /** The region a request works in: the one asked for, narrowed to the account's scope. */

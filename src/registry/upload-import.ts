@@ -281,6 +281,32 @@ export interface ImportStatus {
   readonly error?: string;
   /** import_file id, for the reject report. */
   readonly importFileId?: number;
+  /** The duplicate check of the members this file wrote (members files only). */
+  readonly identityCheck?: IdentityCheckStatus;
+}
+
+export type IdentityCheckStatus =
+  | { readonly state: 'running'; readonly checked: number; readonly total: number }
+  | { readonly state: 'done'; readonly checked: number; readonly pairs: number; readonly pending: number; readonly autoAccepted: number }
+  | { readonly state: 'skipped'; readonly reason: 'disabled' | 'too_many' }
+  | { readonly state: 'failed'; readonly message: string };
+
+const StoredCheck = z.union([
+  z.object({ checked: z.number(), pairs: z.number(), pending: z.number(), autoAccepted: z.number() }),
+  z.object({ done: z.number(), total: z.number() }),
+  z.object({ skipped: z.enum(['disabled', 'too_many']) }),
+  z.object({ error: z.string() }),
+]);
+
+/** The check's outcome as the job's result stores it (see checkImported), for the console. */
+function identityCheckStatus(stored: unknown): IdentityCheckStatus | undefined {
+  const parsed = StoredCheck.safeParse(stored);
+  if (!parsed.success) return undefined;
+  const c = parsed.data;
+  if ('checked' in c) return { state: 'done', checked: c.checked, pairs: c.pairs, pending: c.pending, autoAccepted: c.autoAccepted };
+  if ('done' in c) return { state: 'running', checked: c.done, total: c.total };
+  if ('skipped' in c) return { state: 'skipped', reason: c.skipped };
+  return { state: 'failed', message: c.error };
 }
 
 interface JobRow {
@@ -307,6 +333,7 @@ export async function findImport(db: Db, actor: Actor, id: number): Promise<Impo
     const rowsDone = file ? Number(file.rows_done) : Number(job.progress_done);
     const rejected = file ? Number(file.rejected) : 0;
     const status = job.status === 'cancelled' ? 'failed' : (job.status as ImportStatus['status']);
+    const identityCheck = identityCheckStatus((job.result as { identityCheck?: unknown } | null)?.identityCheck);
     return {
       id: Number(job.id), status, fileName: params.data.fileName, kind: params.data.kind,
       ...(status === 'done' ? { rowsTotal: r.rows ?? rowsDone } : {}),
@@ -316,6 +343,7 @@ export async function findImport(db: Db, actor: Actor, id: number): Promise<Impo
       ...(job.finished_at ? { finishedAt: new Date(job.finished_at).toISOString() } : {}),
       ...(job.error ? { error: job.error } : {}),
       ...(r.importFileId !== undefined ? { importFileId: r.importFileId } : {}),
+      ...(identityCheck ? { identityCheck } : {}),
     };
   }, actor);
 }

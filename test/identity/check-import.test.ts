@@ -17,7 +17,7 @@ import { checkImportedMembers, decideImportCheck } from '../../src/identity/chec
 import { listPairs } from '../../src/identity/review-queue.js';
 import { runImportCommand, type ImportCommandOptions } from '../../src/registry/import/cli.js';
 import { UsageError } from '../../src/cli/args.js';
-import { enqueueImport, ImportRunner, storeUpload } from '../../src/registry/upload-import.js';
+import { enqueueImport, findImport, ImportRunner, storeUpload } from '../../src/registry/upload-import.js';
 import { devKeyring, duplicateRows, generatedFiles, importGenerated, memberIdsByRow, pairKey } from './support.js';
 
 let t: TestDb;
@@ -295,6 +295,8 @@ describe('checkImportedMembers', () => {
       expect(job.result.updated).toBe(4 + takenOver);
       expect(job.result.identityCheck).toMatchObject({ checked: 4 + takenOver });
       expect(await importRow(job.result.importFileId)).toMatchObject({ identity_check_status: 'done' });
+      // The console's import status reports the check.
+      expect((await findImport(t.db, nationalActor, id))?.identityCheck).toMatchObject({ state: 'done', checked: 4 + takenOver });
     } finally {
       rmSync(uploads, { recursive: true, force: true });
     }

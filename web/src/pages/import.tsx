@@ -18,6 +18,11 @@ export interface ImportStatus {
   finishedAt?: string | null;
   message?: string | null;
   error?: string | null;
+  identityCheck?:
+    | { state: 'running'; checked: number; total: number }
+    | { state: 'done'; checked: number; pairs: number; pending: number; autoAccepted: number }
+    | { state: 'skipped'; reason: 'disabled' | 'too_many' }
+    | { state: 'failed'; message: string };
 }
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -120,6 +125,15 @@ export function ImportProgress({ id, name }: { id: number | string; name: string
             {s.startedAt && <div><dt>{t('import.started')}</dt><dd>{fmtDateTime(lang, s.startedAt)}</dd></div>}
             {s.finishedAt && <div><dt>{t('common.done')}</dt><dd>{fmtDateTime(lang, s.finishedAt)}</dd></div>}
           </dl>
+          {s.identityCheck && (
+            <p data-testid="import-identity-check">
+              {s.identityCheck.state === 'running' && t('import.check.running', { checked: fmtNumber(lang, s.identityCheck.checked), total: fmtNumber(lang, s.identityCheck.total) })}
+              {s.identityCheck.state === 'done' && t('import.check.done', { checked: fmtNumber(lang, s.identityCheck.checked), linked: fmtNumber(lang, s.identityCheck.autoAccepted), pending: fmtNumber(lang, s.identityCheck.pending) })}
+              {s.identityCheck.state === 'skipped' && t(s.identityCheck.reason === 'too_many' ? 'import.check.tooMany' : 'import.check.disabled')}
+              {s.identityCheck.state === 'failed' && s.identityCheck.message}
+              {s.identityCheck.state === 'done' && s.identityCheck.pending > 0 && <> <a href="#/duplikat">{t('import.check.review')}</a></>}
+            </p>
+          )}
           {(s.message || s.error) && <Alert kind={s.status === 'failed' ? 'error' : 'info'}>{s.message ?? s.error}</Alert>}
           {s.rejected > 0 && <p><a className="btn" href={`/api/v1/imports/${encodeURIComponent(String(id))}/errors.csv`} download>{t('import.errors')}</a></p>}
         </>
