@@ -8,12 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, nationalActor, actorFor, type TestDb } from '../support/db.js';
-import { buildFamilyRow, buildMemberRow, kkFor, writeCsv, type Row } from '../support/builders.js';
+import { buildFamilyRow, buildMemberRow, kkFor, type Row } from '../support/builders.js';
 import { openKeyring, type Keyring } from '../../src/platform/keyring.js';
 import { DEV_INDEX_KEY, DEV_MASTER_KEY } from '../../src/platform/config.js';
-import { importFile } from '../../src/registry/import/import-file.js';
 import { runEligibility } from '../../src/eligibility/run-eligibility.js';
-import { setRanking } from './support.js';
+import { importRows, setRanking } from './support.js';
 
 let t: TestDb;
 let keyring: Keyring;
@@ -57,15 +56,7 @@ async function decision(i: number, program: string, cycle = '2025-07') {
 beforeAll(async () => {
   t = await openTestDb();
   keyring = await openKeyring(t.db, { masterKey: DEV_MASTER_KEY, indexKey: DEV_INDEX_KEY });
-  writeCsv(join(dir, 'k.csv'), 'families', families);
-  writeCsv(join(dir, 'a.csv'), 'members', members);
-  const deps = { db: t.db, keyring, actor: nationalActor, today: new Date('2025-07-01T00:00:00Z') };
-  expect(await importFile(deps, join(dir, 'k.csv'))).toMatchObject({ rejected: 0 });
-  expect(await importFile(deps, join(dir, 'a.csv'))).toMatchObject({ rejected: 0 });
-  for (const [i, f] of families.entries()) {
-    const row = await t.db.transaction(async (tx) => (await tx.raw.query<{ id: number }>('select id from family where kk_bidx = $1', [keyring.index.compute('kk', f.no_kk!)])).rows[0]!, nationalActor);
-    ids.set(i, Number(row.id));
-  }
+  for (const [i, id] of await importRows(t.db, keyring, dir, families, members, new Date('2025-07-01T00:00:00Z'))) ids.set(i, id);
   await setRanking(t.db, [...ids].map(([i, id]) => ({ familyId: id, desil: desil[i]!, pmtScore: 13 + i / 10, bps14Count: 3 })));
 }, 180_000);
 afterAll(async () => { await t.drop(); });

@@ -4,9 +4,32 @@
  * and prior decisions. Everything is built by code from a seed.
  */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { expect } from 'vitest';
 import type { Db } from '../../src/platform/db.js';
+import type { Keyring } from '../../src/platform/keyring.js';
 import type { FamilyFacts, MemberFacts } from '../../src/eligibility/rules/facts.js';
+import { importFile } from '../../src/registry/import/import-file.js';
 import { nationalActor } from '../support/db.js';
+import { writeCsv, type Row } from '../support/builders.js';
+
+/**
+ * Imports hand-built family and member rows through the real import (every row must be
+ * accepted) and returns the family id of each row index.
+ */
+export async function importRows(db: Db, keyring: Keyring, dir: string, families: readonly Row[], members: readonly Row[], today: Date): Promise<Map<number, number>> {
+  writeCsv(join(dir, 'k.csv'), 'families', [...families]);
+  writeCsv(join(dir, 'a.csv'), 'members', [...members]);
+  const deps = { db, keyring, actor: nationalActor, today };
+  expect(await importFile(deps, join(dir, 'k.csv'))).toMatchObject({ rejected: 0 });
+  expect(await importFile(deps, join(dir, 'a.csv'))).toMatchObject({ rejected: 0 });
+  const ids = new Map<number, number>();
+  for (const [i, f] of families.entries()) {
+    const row = await db.transaction(async (tx) => (await tx.raw.query<{ id: number }>('select id from family where kk_bidx = $1', [keyring.index.compute('kk', f.no_kk!)])).rows[0]!, nationalActor);
+    ids.set(i, Number(row.id));
+  }
+  return ids;
+}
 
 export type MemberSpec = Omit<MemberFacts, 'memberId'>;
 export interface FamilySpec {
