@@ -20,6 +20,8 @@ import { rankFamilies } from '../eligibility/pmt/rank-families.js';
 import { runEligibility } from '../eligibility/run-eligibility.js';
 import { cycleOf } from '../eligibility/rules/rule-set.js';
 import { runIdentityJob } from '../identity/run-identity-job.js';
+import { foldAll } from '../dashboard/fold-deltas.js';
+import { startDashboardFolding } from '../dashboard/background-fold.js';
 
 const USAGE = 'Pemakaian: tepat serve [--port P] [--host H] [--demo] [--demo-families N]';
 
@@ -50,6 +52,8 @@ async function prepareDemoWork(ctx: AppContext, io: Io, truthFile: string, famil
   io.stderr.write(`  kelayakan periode ${cycle}: ${run.families} keluarga diputuskan\n`);
   const identity = await runIdentityJob({ db: ctx.db, keyring: ctx.keyring }, actor, {});
   io.stderr.write(`  pencarian duplikat: ${identity.pairs} pasangan calon duplikat\n`);
+  // The dashboard and the public statistics show all of it from the first page view.
+  await foldAll(ctx.db);
 }
 
 /** Loads demo families and accounts once: skipped when the registry already has families. */
@@ -106,6 +110,8 @@ export async function runServeCommand(argv: string[], io: Io): Promise<number> {
   // Pick up keys added by `tepat keys rotate` (its grace period is longer than this).
   const refresh = setInterval(() => { ctx.keyring.refresh().catch((err: unknown) => ctx.logger.error({ err }, 'keyring refresh failed')); }, 5000);
   refresh.unref();
+  // Dashboard rollups follow every write within seconds, whether or not anyone is watching.
+  const folding = startDashboardFolding(ctx.db, ctx.logger);
   await app.listen({ port: config.port, host: config.host });
   const origin = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   io.stdout.write(`Tepat berjalan di ${origin}/\n`);
@@ -121,6 +127,7 @@ export async function runServeCommand(argv: string[], io: Io): Promise<number> {
   }
   const stop = async () => {
     worker.abort();
+    await folding.stop();
     await app.close();
     await ctx.close();
     process.exit(0);

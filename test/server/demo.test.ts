@@ -15,7 +15,7 @@ let said = '';
 const io = { stdout: new Writable({ write(_c, _e, cb) { cb(); } }), stderr: new Writable({ write(c: Buffer, _e, cb) { said += c.toString(); cb(); } }) };
 
 async function counts() {
-  return t.db.transaction(async (tx) => (await tx.raw.query<{ families: number; members: number; ranked: number; decided: number; identity_jobs: number; accounts: number; pairs: number; audit: number }>(`select
+  return t.db.transaction(async (tx) => (await tx.raw.query<{ families: number; members: number; ranked: number; decided: number; identity_jobs: number; accounts: number; pairs: number; dashboard_pending: boolean; audit: number }>(`select
     (select count(*) from family)::int as families,
     (select count(*) from member)::int as members,
     (select count(*) from welfare_rank r join welfare_ranking w on w.id = r.ranking_id and w.is_current)::int as ranked,
@@ -23,7 +23,8 @@ async function counts() {
     (select count(*) from job where kind = 'identity.run' and status = 'done')::int as identity_jobs,
     (select count(*) from account)::int as accounts,
     (select count(*) from identity_pair)::int as pairs,
-    (select count(*) from audit_log)::int as audit`)).rows[0]!, nationalActor);
+    (select count(*) from audit_log)::int as audit,
+    dashboard_pending() as dashboard_pending`)).rows[0]!, nationalActor);
 }
 
 beforeAll(async () => {
@@ -47,6 +48,8 @@ describe('demo data', () => {
     expect(first.decided).toBe(first.families);
     expect(first.identity_jobs).toBe(1);
     expect(first.accounts).toBe(4);
+    // Folded into the dashboard's rollups before the server opens.
+    expect(first.dashboard_pending).toBe(false);
     expect(said).toMatch(/diperingkat dengan PMT \(R² /);
     expect(said).toMatch(/TOTP: [A-Z2-7]{16,}/);
 
