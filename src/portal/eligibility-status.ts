@@ -11,12 +11,13 @@
  * found nobody does the same database work as one that found somebody.
  */
 import type { Tx } from '../platform/db.js';
+import { PAYABLE_STATUSES } from '../eligibility/rules/facts.js';
 import {
   PORTAL_PROGRAMS, programsReceivedStatus,
   type CheckedFamily, type DesilBand, type FamilyStatus, type PortalProgram, type ProgramStatus, type ProgramStatusSource,
 } from './program-status.js';
 
-const DECIDED_IN = new Set(['masuk', 'tetap', 'keluar_berikutnya']);
+const DECIDED_IN: ReadonlySet<string> = new Set(PAYABLE_STATUSES);
 
 // The latest cycle decided for each family, its decisions, and the family's desil.
 const STATUS_SQL = `

@@ -80,7 +80,8 @@ export async function regionStatistics(tx: Tx, scope: StatisticsScope, now = new
   const f = new Map(families.rows.map((r) => [r.code, r]));
   const m = new Map(people.rows.map((r) => [r.code, Number(r.people)]));
   // Decisions from the dashboard's rollups (kept incrementally; no scan of the decisions).
-  const dash = await readDashboardInTransaction(tx, region);
+  // A public request only reads: the server folds pending deltas in the background.
+  const dash = await readDashboardInTransaction(tx, region, 0);
   const indicators = new Map(level === 4 ? [[region, dash.totals]] : dash.children.map((c) => [c.code, c.indicators]));
   const rows = scope.children.map((c) => {
     const fr = f.get(c.code);

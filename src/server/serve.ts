@@ -30,22 +30,19 @@ const DEMO_REGENCIES = '32.01,33.74,73.71';
 
 /**
  * What an office would have done after loading its registry, so every screen of the demo
- * has something to show: a consumption survey of a fifth of the families, a fitted PMT and
- * the desil ranking, this month's eligibility decisions, and the duplicate search.
+ * has something to show: a consumption survey (a fifth of the families; everyone in a small
+ * demo), a fitted PMT and the desil ranking (the 14 BPS criteria when too few families to
+ * fit), this month's eligibility decisions, and the duplicate search.
  */
 async function prepareDemoWork(ctx: AppContext, io: Io, truthFile: string, families: number, actor: Actor): Promise<void> {
   const deps = { db: ctx.db, keyring: ctx.keyring, actor };
-  // A survey covers a sample; a small demo surveys everyone so the PMT has enough to learn from.
   const survey = await loadSurvey(deps, truthFile, { sample: families >= 5000 ? 0.2 : 1 });
-  let method = 'PMT';
-  try {
-    const fit = await fitPmtModel(deps, {});
-    method = `PMT (R² ${fit.r2.test.toFixed(2)})`;
-  } catch (err) {
-    if (!(err instanceof AppError && err.code === 'validation')) throw err;
-    method = '14 kriteria BPS (terlalu sedikit keluarga untuk melatih PMT)';
-  }
-  const ranking = await rankFamilies(deps, method.startsWith('PMT') ? {} : { method: 'bps14' });
+  const fit = await fitPmtModel(deps, {}).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === 'validation') return undefined;
+    throw err;
+  });
+  const ranking = await rankFamilies(deps, fit ? {} : { method: 'bps14' });
+  const method = fit ? `PMT (R² ${fit.r2.test.toFixed(2)})` : '14 kriteria BPS (terlalu sedikit keluarga untuk melatih PMT)';
   io.stderr.write(`  survei konsumsi: ${survey.loaded} keluarga; ${ranking.families} keluarga diperingkat dengan ${method}\n`);
   const cycle = cycleOf(new Date());
   const run = await runEligibility(deps, { cycle });

@@ -3,6 +3,7 @@ import { openPortal, type PortalFixture } from './support.js';
 import { nationalActor } from '../support/db.js';
 import { setRanking } from '../eligibility/support.js';
 import { runEligibility } from '../../src/eligibility/run-eligibility.js';
+import { foldAll } from '../../src/dashboard/fold-deltas.js';
 
 let f: PortalFixture;
 beforeAll(async () => { f = await openPortal(); });
@@ -56,6 +57,7 @@ describe('transparency statistics', () => {
     const ids = await f.t.db.transaction(async (tx) => (await tx.raw.query<{ id: number }>('select id from family order by id')).rows.map((r) => Number(r.id)), nationalActor);
     await setRanking(f.t.db, ids.map((id, k) => ({ familyId: id, desil: (k % 5) + 1, pmtScore: 13 + k / 10, bps14Count: 3 })));
     await runEligibility({ db: f.t.db, actor: nationalActor }, { cycle: '2025-07' });
+    await foldAll(f.t.db); // what the server's background fold does within seconds
     const direct = await f.t.db.transaction(async (tx) => (await tx.raw.query<{ code: string; program: string; n: number; amount: number }>(
       `select left(village_code, 5) as code, program, count(*)::int as n, sum(amount_per_year)::bigint as amount from eligibility_decision
         where cycle = '2025-07' and status in ('masuk', 'tetap', 'keluar_berikutnya') group by 1, 2`)).rows, nationalActor);
