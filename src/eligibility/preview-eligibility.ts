@@ -16,7 +16,7 @@ import type { Actor, Db, Tx } from '../platform/db.js';
 import { appendAudit } from '../platform/audit.js';
 import { AppError } from '../platform/errors.js';
 import { buildFacts, currentRanking, evaluateFacts, findFactsMeta, type FactsMeta } from './evaluate-sql.js';
-import { FactsLayout, InlineEvaluation, evaluationSql, selectionKey } from './rules/compile-sql.js';
+import { FactsLayout, InlineEvaluation, evaluationSql, selectionKey, villageQuotaSql } from './rules/compile-sql.js';
 import { cycleDate, loadRuleDefinitions, rulesInForce } from './rules/rule-set.js';
 import type { Rule } from './rules/resolve.js';
 import type { ParamValue, RuleDefinition } from './rules/schema.js';
@@ -201,7 +201,15 @@ export async function previewEligibility(deps: { db: Db; actor: Actor; definitio
     const slow = others.length === 0 ? [] : (await tx.raw.query<{ code: string }>(
       `select r.code from unnest($1::text[]) r(code) cross join lateral (select 1 from family f
          where f.village_code between r.code || '.00.00.0000' and r.code || '.99.99.9999' and f.regency_code = r.code limit 1) f`, [others])).rows.map((r) => r.code);
-    return { ranking, fast: fast.map((r) => metas.get(r)!), slow };
+    // When the stored facts hold no other regency than those read here, the scan needs no
+    // regency filter (the planner then reads the table straight through instead of through
+    // the regency index). Distinct regencies by a walk of that index: one probe each.
+    const present = scopeRegion !== null ? [] : (await tx.raw.query<{ c: string }>(
+      `with recursive r as (select min(regency_code) as c from eligibility_facts
+         union all select (select min(f.regency_code) from eligibility_facts f where f.regency_code > r.c) from r where r.c is not null)
+       select c from r where c is not null`)).rows.map((r) => r.c);
+    const whole = scopeRegion === null && present.every((c) => fast.includes(c));
+    return { ranking, fast: fast.map((r) => metas.get(r)!), slow, whole };
   }, actor);
 
   const parts: AggRow[][] = [];
@@ -210,7 +218,7 @@ export async function previewEligibility(deps: { db: Db; actor: Actor; definitio
   for (const m of plan.fast) groups.set(JSON.stringify(m.layout), [...(groups.get(JSON.stringify(m.layout)) ?? []), m]);
   for (const metas of groups.values()) {
     parts.push(await db.transaction((tx) => previewStoredFacts(tx, {
-      metas, needed, baseRules, previewRules, evaluate, shown: shownIdx, len, limit, fundYear, region: scopeRegion,
+      metas, needed, baseRules, previewRules, evaluate, shown: shownIdx, len, limit, fundYear, region: scopeRegion, whole: plan.whole && groups.size === 1,
     }), actor));
   }
   // From the registry: one regency per read-only transaction, two at a time.
@@ -286,12 +294,19 @@ export async function previewEligibility(deps: { db: Db; actor: Actor; definitio
 /**
  * The preview over stored facts: each changed program's verdict written out as one
  * expression per family (no levels), so that the scan and the grouping can be split among
- * parallel workers; a changed quota program first ranks its qualifying families (one
- * statement per quota), and the entering/leaving lists take one more pass.
+ * parallel workers; the entering/leaving lists take one more pass, when anybody moves.
+ *
+ * A changed quota program needs to know which families are beyond their village's quota.
+ * The counts are first taken on the assumption that nobody is (grouped by village, with
+ * each village's qualifying families); where that holds in every village, they are the
+ * answer. Villages where more families qualify than the quota allows are then ranked (one
+ * statement per quota program, over those villages only) and counted again.
  */
 async function previewStoredFacts(tx: Tx, o: {
   metas: readonly FactsMeta[]; needed: FactsLayout; baseRules: readonly Rule[]; previewRules: readonly Rule[]; evaluate: ReadonlySet<string>;
   shown: readonly number[]; len: number; limit: number; fundYear: number; region: string | null;
+  /** Every row of the stored facts belongs to these regencies: no regency filter. */
+  whole: boolean;
 }): Promise<AggRow[]> {
   await tx.raw.query(`select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`);
   const params: unknown[] = [];
@@ -307,26 +322,59 @@ async function previewStoredFacts(tx: Tx, o: {
       return { counted: `x.cnt${i}`, amount: same ? `x.amt${i}` : undefined };
     },
   });
-  const run = async <R>(sql: string): Promise<R[]> => {
+  /** Runs `sql` over the stored facts (`(:facts)`), of some villages only if given. */
+  const run = async <R>(sql: string, villages?: readonly string[]): Promise<R[]> => {
     const used = new Set(sql.match(/\b(?:c|r)\d+\b|\b(?:pr?|cnt|amt)\d+(?:_(?:result|amount|status))?\b/g));
-    const facts = storedFactsSql(o.metas, o.needed, o.baseRules, used, o.region, params.length + 1);
+    const facts = villages
+      ? storedFactsSql(o.metas, o.needed, o.baseRules, used, { region: o.region, first: params.length + 1, villages })
+      : storedFactsSql(o.metas, o.needed, o.baseRules, used, { region: o.whole ? null : o.region, first: params.length + 1, whole: o.whole });
     return (await tx.raw.query<R>(sql.replaceAll('(:facts)', `(${facts.sql})`), [...params, ...facts.params])).rows;
   };
-  for (const i of o.shown) {
-    if (!o.previewRules[i]!.quota) continue;
-    const sql = inline.overQuotaSql(i, '(:facts)', o.fundYear);
-    if (sql === undefined) throw new Error(`quota of ${o.previewRules[i]!.program} needs a level evaluation`);
-    params.push((await run<{ family_id: number }>(sql)).map((r) => Number(r.family_id)));
-    over.set(i, `x.family_id = any($${params.length}::bigint[])`);
-  }
   const v = (i: number): Verdicts => {
     const n = inline.layak(i);
     if (n === undefined) throw new Error(`${o.previewRules[i]!.program} needs a level evaluation`);
     return { b: `x.p${i}_result = 'layak'`, ba: `x.p${i}_amount`, n, na: inline.amount(i) };
   };
-  const rows = reduceCube(await run<CubeRow>(cubeSql('(:facts)', o.shown, o.len, v)), o.shown);
-  if (o.limit === 0 || rows.length === 0) return rows;
+  const quotas = o.shown.filter((i) => o.previewRules[i]!.quota);
+  let rows: AggRow[];
+  if (quotas.length === 0) {
+    rows = reduceCube(await run<CubeRow>(cubeSql('(:facts)', o.shown, o.len, v)), o.shown);
+  } else {
+    for (const i of quotas) over.set(i, 'false');
+    let byVillage = await run<CubeRow>(cubeSql('(:facts)', o.shown, LEVEL_LENGTH.village, v));
+    const binding = await bindingVillages(tx, byVillage, quotas.map((i) => ({ i, rule: o.previewRules[i]! })), o.fundYear);
+    if (binding.length > 0) {
+      for (const i of quotas) {
+        const sql = inline.overQuotaSql(i, '(:facts)', o.fundYear);
+        if (sql === undefined) throw new Error(`quota of ${o.previewRules[i]!.program} needs a level evaluation`);
+        params.push((await run<{ family_id: number }>(sql, binding)).map((r) => Number(r.family_id)));
+        over.set(i, `x.family_id = any($${params.length}::bigint[])`);
+      }
+      const bound = new Set(binding);
+      byVillage = [...byVillage.filter((r) => !bound.has(r.region)), ...await run<CubeRow>(cubeSql('(:facts)', o.shown, LEVEL_LENGTH.village, v), binding)];
+    }
+    rows = reduceCube(byVillage.map((r) => ({ ...r, region: r.region.slice(0, o.len) })), o.shown);
+  }
+  // The lists take another pass: not when the counts say nobody enters or leaves.
+  const moves = rows.some((r) => o.shown.some((i) => Number(r[`enter${i}`]) > 0 || Number(r[`leave${i}`]) > 0));
+  if (o.limit === 0 || !moves) return attachLists(rows, o.shown, []);
   return attachLists(rows, o.shown, await run(listsSql('(:facts)', o.shown, o.limit, v)));
+}
+
+/**
+ * Villages where more families qualify for a quota program than its quota allows, from
+ * cube rows grouped by village in which nobody was put beyond a quota (n<i>: qualifies).
+ */
+async function bindingVillages(tx: Tx, byVillage: readonly CubeRow[], quotas: ReadonlyArray<{ i: number; rule: Rule }>, fundYear: number): Promise<string[]> {
+  const out = new Set<string>();
+  for (const { i, rule } of quotas) {
+    const qualifying = new Map<string, number>();
+    for (const r of byVillage) if (r[`n${i}`] === true) qualifying.set(r.region, (qualifying.get(r.region) ?? 0) + Number(r.families));
+    if (qualifying.size === 0) continue;
+    const limits = (await tx.raw.query<{ village_code: string; quota: number }>(villageQuotaSql(rule, '$1::text[]', fundYear), [[...qualifying.keys()]])).rows;
+    for (const l of limits) if (qualifying.get(l.village_code)! > Number(l.quota)) out.add(l.village_code);
+  }
+  return [...out].sort();
 }
 
 function storedLayout(m: FactsMeta): FactsLayout {
@@ -341,7 +389,16 @@ function storedLayout(m: FactsMeta): FactsLayout {
  * the slots the changed rules read under their names in `needed`, each program's stored
  * verdict as p<i>_* and its prior decision as pr<i>_*.
  */
-export function storedFactsSql(metas: readonly FactsMeta[], needed: FactsLayout, rules: readonly Rule[], used: ReadonlySet<string>, region: string | null, first = 1): { sql: string; params: unknown[] } {
+export function storedFactsSql(metas: readonly FactsMeta[], needed: FactsLayout, rules: readonly Rule[], used: ReadonlySet<string>, o: {
+  region: string | null;
+  /** Number of the first parameter. */
+  first: number;
+  /** Every row of the table is wanted (no regency filter). */
+  whole?: boolean;
+  /** Only these villages (of the metas' regencies). */
+  villages?: readonly string[];
+}): { sql: string; params: unknown[] } {
+  const { region, first } = o;
   const stored = metas[0]!.layout;
   const cols = [
     ...needed.counts.map((key, k) => `f.counts[${stored.counts.indexOf(key) + 1}] as c${k + 1}`),
@@ -353,17 +410,19 @@ export function storedFactsSql(metas: readonly FactsMeta[], needed: FactsLayout,
         `f.prior_statuses[${k}] as pr${i}_status`, `f.prior_amounts_per_year[${k}] as pr${i}_per_year`, `f.prior_amounts_per_tahap[${k}] as pr${i}_per_tahap`];
     }),
   ].filter((c) => used.has(c.slice(c.lastIndexOf(' as ') + 4)));
+  const select = `select f.family_id, f.regency_code, f.village_code, f.desil, f.pmt_score, f.bps14_count, substr(f.village_code, 10, 1) = '1' as is_kelurahan,
+      f.programs_received, f.living, ${cols.join(', ')}`;
+  if (o.whole) return { sql: `${select} from eligibility_facts f`, params: [] };
+  if (o.villages) {
+    const regencies = [...new Set(o.villages.map((c) => c.slice(0, 5)))].filter((r) => metas.some((m) => m.regencyCode === r));
+    return { sql: `${select} from eligibility_facts f where f.regency_code = any($${first}::text[]) and f.village_code = any($${first + 1}::text[])`, params: [regencies, o.villages] };
+  }
   const params: unknown[] = [metas.map((m) => m.regencyCode)];
   let where = `f.regency_code = any($${first}::text[])`;
   if (region && region.length > 5) {
     params.push(region);
     where += ` and (f.village_code = $${first + 1} or f.village_code like $${first + 1} || '.%')`;
   }
-  return {
-    sql: `select f.family_id, f.regency_code, f.village_code, f.desil, f.pmt_score, f.bps14_count, substr(f.village_code, 10, 1) = '1' as is_kelurahan,
-      f.programs_received, f.living, ${cols.join(', ')}
-    from eligibility_facts f where ${where}`,
-    params,
-  };
+  return { sql: `${select} from eligibility_facts f where ${where}`, params };
 }
 

@@ -109,6 +109,26 @@ describe('preview over stored facts', () => {
     });
   }
 
+  it('reads stored facts and the registry side by side when one regency\'s facts are out of date, counting each family once', async () => {
+    const changes = { pkh: { maxDesil: 3 } };
+    const preview = () => previewEligibility({ db: t.db, actor: nationalActor }, { cycle: CYCLE, changes, listLimit: 30 });
+    const fast = await preview();
+    expect(fast.source).toBe('facts');
+    // 33.01's facts rows stay in the table, without their record: they must not be read.
+    // (as after a change of the rules in force, before 33.01 is run again)
+    const kept = await t.db.transaction(async (tx) => (await tx.raw.query<{ rules: unknown }>(
+      `select rules from eligibility_facts_regency where regency_code = '33.01'`)).rows, nationalActor);
+    expect(kept).toHaveLength(1);
+    await t.db.transaction((tx) => tx.raw.query(`update eligibility_facts_regency set rules = '[]' where regency_code = '33.01'`), nationalActor);
+    try {
+      const mixed = await preview();
+      expect(mixed.source).toBe('both');
+      expect(strip(mixed)).toEqual(strip(fast));
+    } finally {
+      await t.db.transaction((tx) => tx.raw.query(`update eligibility_facts_regency set rules = $1 where regency_code = '33.01'`, [JSON.stringify(kept[0]!.rules)]), nationalActor);
+    }
+  });
+
   it('gathers from the registry what stored facts cannot answer (an age threshold, a changed component order)', async () => {
     const age = await previewEligibility({ db: t.db, actor: nationalActor }, { cycle: CYCLE, changes: { pkh: { elderlyMinAge: 70 } } });
     expect(age.source).toBe('registry');

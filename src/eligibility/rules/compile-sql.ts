@@ -500,11 +500,24 @@ export class InlineEvaluation {
   }
 }
 
-function quotaRankSql(r: Rule, facts: string, ok: string, order: string, fundYear: number): string {
+/** A village's quota (families) from its fund (column `fund`): the tier's share of the fund over the flat amount. */
+function quotaExpr(r: Rule): string {
   const q = r.quota!;
   const amount = r.benefit.kind === 'flat' ? r.benefit.amountPerYear : 0;
   const share = `case ${q.tiers.map((t) => (t.maxFund === null ? `else ${t.sharePercent}` : `when fund <= ${t.maxFund} then ${t.sharePercent}`)).join(' ')} end`;
-  return `select family_id, rn, ${amount === 0 ? '0' : `(fund * ${share}) / ${100 * amount}`}::bigint as quota
+  return `${amount === 0 ? '0' : `(fund * ${share}) / ${100 * amount}`}::bigint`;
+}
+
+/** Quota program r's quota in each village of the text[] parameter `villages` (village_code, quota). */
+export function villageQuotaSql(r: Rule, villages: string, fundYear: number): string {
+  return `select village_code, ${quotaExpr(r)} as quota
+    from (select v.code as village_code, coalesce(vf.amount, ${r.quota!.defaultVillageFund})::bigint as fund
+      from unnest(${villages}) v(code) left join village_fund vf on vf.village_code = v.code and vf.year = ${fundYear}) y`;
+}
+
+function quotaRankSql(r: Rule, facts: string, ok: string, order: string, fundYear: number): string {
+  const q = r.quota!;
+  return `select family_id, rn, ${quotaExpr(r)} as quota
     from (select x.family_id, coalesce(vf.amount, ${q.defaultVillageFund})::bigint as fund,
         row_number() over (partition by x.village_code order by ${order}) as rn
       from ${facts} x left join village_fund vf on vf.village_code = x.village_code and vf.year = ${fundYear}
