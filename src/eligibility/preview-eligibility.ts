@@ -325,9 +325,7 @@ async function previewStoredFacts(tx: Tx, o: {
   /** Runs `sql` over the stored facts (`(:facts)`), of some villages only if given. */
   const run = async <R>(sql: string, villages?: readonly string[]): Promise<R[]> => {
     const used = new Set(sql.match(/\b(?:c|r)\d+\b|\b(?:pr?|cnt|amt)\d+(?:_(?:result|amount|status))?\b/g));
-    const facts = villages
-      ? storedFactsSql(o.metas, o.needed, o.baseRules, used, { region: o.region, first: params.length + 1, villages })
-      : storedFactsSql(o.metas, o.needed, o.baseRules, used, { region: o.whole ? null : o.region, first: params.length + 1, whole: o.whole });
+    const facts = storedFactsSql(o.metas, o.needed, o.baseRules, used, { region: o.region, first: params.length + 1, whole: o.whole && !villages, villages });
     return (await tx.raw.query<R>(sql.replaceAll('(:facts)', `(${facts.sql})`), [...params, ...facts.params])).rows;
   };
   const v = (i: number): Verdicts => {

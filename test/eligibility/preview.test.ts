@@ -114,8 +114,8 @@ describe('preview over stored facts', () => {
     const preview = () => previewEligibility({ db: t.db, actor: nationalActor }, { cycle: CYCLE, changes, listLimit: 30 });
     const fast = await preview();
     expect(fast.source).toBe('facts');
-    // 33.01's facts rows stay in the table, without their record: they must not be read.
-    // (as after a change of the rules in force, before 33.01 is run again)
+    // 33.01's record says its facts were gathered under other rules (as after a change of the
+    // rules in force, before 33.01 is run again): its rows stay in the table and must not be read.
     const kept = await t.db.transaction(async (tx) => (await tx.raw.query<{ rules: unknown }>(
       `select rules from eligibility_facts_regency where regency_code = '33.01'`)).rows, nationalActor);
     expect(kept).toHaveLength(1);
