@@ -72,7 +72,10 @@ describe('subscribe / notify', () => {
     const sub = await registry.subscribe!(receiverUrl, CIVIL_EVENT_TYPES);
     expect(sub.ok).toBe(true);
     const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && await count(t.db, 'select count(*) as n from civil_event') < total) await new Promise((r) => setTimeout(r, 100));
+    // The ledger commits before the registry hears the answer: wait for both.
+    while (Date.now() < deadline && (await count(t.db, 'select count(*) as n from civil_event') < total || sim.stats().notified < total)) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     expect(await count(t.db, 'select count(*) as n from civil_event')).toBe(total);
     expect(received.refused).toBeGreaterThan(0);
     expect(received.notify).toBeGreaterThan(2);
